@@ -1,0 +1,52 @@
+using Uploads.Core.Files;
+
+namespace Uploads.Api.Files;
+
+/// <summary>Where and how to upload one file, or, when deduplicated, the file that already holds its content.</summary>
+public sealed record UploadTicket(
+    Guid FileId,
+    FileStatus Status,
+    string? UploadUrl,
+    IReadOnlyDictionary<string, string>? FormFields,
+    DateTimeOffset? ExpiresAt,
+    bool Deduplicated,
+    string TraceId);
+
+public sealed record ConfirmUploadsResponse(int Confirmed, IReadOnlyList<ConfirmationResult> Results, string TraceId);
+
+public sealed record ConfirmationResult(Guid FileId, FileStatus? Status, ConfirmationError? Error);
+
+/// <param name="Code">One of FILE_NOT_FOUND, OBJECT_MISSING, SIZE_MISMATCH, EXPIRED, FAILED.</param>
+/// <param name="Detail">What is wrong, for a person.</param>
+public sealed record ConfirmationError(string Code, string Detail);
+
+public sealed record FileDetails(
+    Guid FileId,
+    string Filename,
+    string? ExternalId,
+    string ContentType,
+    long? Size,
+    string? Sha256,
+    FileStatus Status,
+    string? FailureReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<TransitionView> History,
+    string TraceId)
+{
+    public static FileDetails From(FileRecord file, IEnumerable<FileTransition> history, string traceId) => new(
+        file.Id,
+        file.Filename,
+        file.ExternalId,
+        file.ContentType,
+        file.Size ?? file.DeclaredSize,
+        file.Sha256 ?? file.DeclaredSha256,
+        file.Status,
+        file.FailureReason,
+        file.CreatedAt,
+        file.UpdatedAt,
+        [.. history.Select(t => new TransitionView(t.Status, t.At, t.Reason, t.TraceId))],
+        traceId);
+}
+
+public sealed record TransitionView(FileStatus Status, DateTimeOffset At, string? Reason, string? TraceId);

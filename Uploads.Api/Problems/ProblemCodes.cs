@@ -1,0 +1,29 @@
+namespace Uploads.Api.Problems;
+
+/// <summary>The stable, machine-readable <c>code</c> of every problem the API answers with.</summary>
+public static class ProblemCodes
+{
+    public const string ValidationFailed = "VALIDATION_FAILED";
+    public const string InvalidRequest = "INVALID_REQUEST";
+    public const string FileTooLarge = "FILE_TOO_LARGE";
+    public const string UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE";
+    public const string FileNotFound = "FILE_NOT_FOUND";
+    public const string NotFound = "NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string InternalError = "INTERNAL_ERROR";
+
+    public static string ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => InvalidRequest,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => RequestTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => RateLimited,
+        _ when status >= 500 => InternalError,
+        _ => $"HTTP_{status}",
+    };
+}

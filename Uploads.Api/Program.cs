@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
+using Uploads.Api.Files;
+using Uploads.Api.Problems;
+using Uploads.Core.Caching;
+using Uploads.Core.Data;
+using Uploads.Core.Messaging;
+using Uploads.Core.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApiProblemDetails();
+builder.AddUploadsDatabase();
+builder.AddObjectStorage();
+builder.AddContentCache();
+builder.AddMessaging();
+builder.AddFileUploads();
+
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
+});
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseTraceparentResponseHeader();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapDefaultEndpoints();
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+app.MapFilesApi();
+
+await app.Services.MigrateUploadsDatabaseAsync(app.Lifetime.ApplicationStopping);
+await app.RunAsync();

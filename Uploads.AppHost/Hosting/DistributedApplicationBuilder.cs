@@ -1,0 +1,34 @@
+namespace Uploads.AppHost.Hosting;
+
+/// <summary>Collects the app model, in the manner of Aspire's <c>IDistributedApplicationBuilder</c>.</summary>
+public sealed class DistributedApplicationBuilder(DistributedApplicationOptions options)
+{
+    readonly List<Resource> resources = [];
+
+    public DistributedApplicationOptions Options { get; } = options;
+    public IReadOnlyList<Resource> Resources => resources;
+
+    public T AddResource<T>(T resource) where T : Resource
+    {
+        if (resources.Any(r => r.Name == resource.Name))
+        {
+            throw new InvalidOperationException($"A resource named '{resource.Name}' already exists.");
+        }
+
+        resource.Builder = this;
+        resources.Add(resource);
+        return resource;
+    }
+
+    public DistributedApplication Build() => new(Options, resources);
+}
+
+public static class ResourceBuilderExtensions
+{
+    /// <summary>Starts <paramref name="resource"/> only once <paramref name="dependency"/> is running.</summary>
+    public static T WaitFor<T>(this T resource, Resource dependency) where T : Resource
+    {
+        resource.AddWaitFor(dependency);
+        return resource;
+    }
+}

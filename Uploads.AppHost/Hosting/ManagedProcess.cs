@@ -1,0 +1,122 @@
+using System.Diagnostics;
+
+namespace Uploads.AppHost.Hosting;
+
+/// <summary>
+/// A child process in a session of its own (<c>setsid</c>), so that stopping it reaches every process it started
+/// (RabbitMQ's shell, Erlang VM and port programs; PostgreSQL's backends). Output goes to a log file and a short in-memory tail.
+/// </summary>
+public sealed class ManagedProcess : IAsyncDisposable
+{
+    const int TailLines = 200;
+    readonly Process process;
+    readonly StreamWriter log;
+    readonly Queue<string> tail = new();
+    readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    ManagedProcess(Process process, StreamWriter log)
+    {
+        this.process = process;
+        this.log = log;
+    }
+
+    public int Id => process.Id;
+    public bool HasExited => exited.Task.IsCompleted;
+    public Task<int> Exited => exited.Task;
+
+    public static ManagedProcess Start(
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string logPath, string? workingDirectory = null)
+    {
+        var startInfo = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        startInfo.ArgumentList.Add(fileName);
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var managed = new ManagedProcess(process, log);
+        process.OutputDataReceived += (_, e) => managed.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => managed.Write(e.Data);
+        process.Exited += (_, _) => managed.OnExited();
+
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return managed;
+    }
+
+    public string Tail()
+    {
+        lock (tail)
+        {
+            return string.Join(Environment.NewLine, tail);
+        }
+    }
+
+    /// <summary>Asks the whole process group to stop with <paramref name="signal"/>; kills what is left after <paramref name="grace"/>.</summary>
+    public async Task StopAsync(int signal, TimeSpan grace)
+    {
+        if (!HasExited)
+        {
+            Posix.SignalGroup(process.Id, signal);
+            await Task.WhenAny(exited.Task, Task.Delay(grace));
+        }
+
+        await KillAsync();
+    }
+
+    /// <summary>SIGKILL to the whole group: what a crash looks like.</summary>
+    public async Task KillAsync()
+    {
+        Posix.SignalGroup(process.Id, Posix.SIGKILL);
+        await exited.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+        await log.DisposeAsync();
+    }
+
+    void Write(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (tail)
+        {
+            log.WriteLine(line);
+            tail.Enqueue(line);
+            if (tail.Count > TailLines)
+            {
+                tail.Dequeue();
+            }
+        }
+    }
+
+    void OnExited()
+    {
+        // Output events may still be draining; WaitForExit() without a timeout waits for them.
+        process.WaitForExit();
+        exited.TrySetResult(process.ExitCode);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Uploads.AppHost.Hosting;
+
+/// <summary>A resource that is one child process: started, probed until ready, stopped by a signal to its process group.</summary>
+public abstract class ProcessResource(string name) : Resource(name)
+{
+    ManagedProcess? process;
+
+    public override ManagedProcess? Process => process;
+
+    /// <summary>The signal that asks this kind of server for a quick, clean shutdown.</summary>
+    protected virtual int StopSignal => Posix.SIGTERM;
+
+    protected virtual TimeSpan StopGrace => TimeSpan.FromSeconds(15);
+
+    protected virtual TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
+
+    protected ManagedProcess StartProcess(
+        ResourceContext context, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    {
+        process = ManagedProcess.Start(fileName, arguments, environment ?? new Dictionary<string, string?>(), context.LogPath(Name), workingDirectory);
+        return process;
+    }
+
+    protected Task WaitUntilAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken cancellationToken) =>
+        Probes.WaitAsync(Name, probe, process, StartTimeout, cancellationToken);
+
+    protected override async Task StopCoreAsync()
+    {
+        if (process is { } running)
+        {
+            await running.StopAsync(StopSignal, StopGrace);
+            await running.DisposeAsync();
+        }
+    }
+}

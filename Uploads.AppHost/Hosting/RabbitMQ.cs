@@ -1,0 +1,71 @@
+namespace Uploads.AppHost.Hosting;
+
+/// <summary>
+/// RabbitMQ with an Erlang port mapper (epmd) of its own, started and stopped with it: the VM would otherwise start a
+/// shared epmd daemon that outlives the AppHost, and two stacks on one machine would share it.
+/// </summary>
+public sealed class RabbitMQResource(string name, int port, int distributionPort, int portMapperPort)
+    : Resource(name), IResourceWithConnectionString
+{
+    const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    ManagedProcess? portMapper;
+    ManagedProcess? server;
+
+    public int Port { get; } = port;
+    public override string Kind => "rabbitmq";
+    public override string Endpoint => $"amqp://127.0.0.1:{Port}";
+    public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}";
+    public override ManagedProcess? Process => server;
+
+    protected override async Task StartCoreAsync(ResourceContext context, CancellationToken cancellationToken)
+    {
+        var home = Path.GetFullPath(context.DataDirectory(Name));
+        Directory.CreateDirectory(home);
+        await File.WriteAllTextAsync(Path.Combine(home, "enabled_plugins"), "[].", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(home, "rabbitmq.conf"), "log.console = true\nlog.file = false\n", cancellationToken);
+
+        if (portMapper is null || portMapper.HasExited)
+        {
+            portMapper = ManagedProcess.Start("epmd", ["-port", portMapperPort.ToString()], new Dictionary<string, string?>(), context.LogPath($"{Name}-epmd"));
+        }
+
+        await Probes.WaitAsync($"{Name} port mapper", ct => Probes.TcpAsync(portMapperPort, ct), portMapper, TimeSpan.FromSeconds(15), cancellationToken);
+
+        server = ManagedProcess.Start(ServerScript, [], new Dictionary<string, string?>
+        {
+            ["ERL_EPMD_PORT"] = portMapperPort.ToString(),
+            ["RABBITMQ_NODENAME"] = "uploads@localhost",
+            ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_NODE_PORT"] = Port.ToString(),
+            ["RABBITMQ_DIST_PORT"] = distributionPort.ToString(),
+            ["RABBITMQ_MNESIA_BASE"] = Path.Combine(home, "mnesia"),
+            ["RABBITMQ_LOG_BASE"] = Path.Combine(home, "log"),
+            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(home, "enabled_plugins"),
+            ["RABBITMQ_CONFIG_FILE"] = Path.Combine(home, "rabbitmq.conf"),
+        }, context.LogPath(Name));
+        // The AMQP port opens last, once the broker booted; rabbitmq-diagnostics answers earlier than that.
+        await Probes.WaitAsync(Name, ct => Probes.TcpAsync(Port, ct), server, TimeSpan.FromSeconds(120), cancellationToken);
+    }
+
+    protected override async Task StopCoreAsync()
+    {
+        foreach (var process in new[] { server, portMapper })
+        {
+            if (process is not null)
+            {
+                await process.StopAsync(Posix.SIGTERM, TimeSpan.FromSeconds(20));
+                await process.DisposeAsync();
+            }
+        }
+
+        server = null;
+        portMapper = null;
+    }
+}
+
+public static class RabbitMQBuilderExtensions
+{
+    public static RabbitMQResource AddRabbitMQ(this DistributedApplicationBuilder builder, string name) =>
+        builder.AddResource(new RabbitMQResource(
+            name, builder.Options.PortFor(name), Ports.Free(), builder.Options.PortFor($"{name}-epmd")));
+}

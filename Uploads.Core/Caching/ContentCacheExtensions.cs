@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace Uploads.Core.Caching;
+
+public static class ContentCacheExtensions
+{
+    public static IHostApplicationBuilder AddContentCache(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ContentCacheOptions.ConnectionName)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{ContentCacheOptions.ConnectionName}' is missing (ConnectionStrings__{ContentCacheOptions.ConnectionName}).");
+
+        builder.Services.AddOptions<ContentCacheOptions>()
+            .BindConfiguration(ContentCacheOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Not failing on connect: the service runs, and stays correct, while Redis is down.
+        var configuration = ConfigurationOptions.Parse(connectionString);
+        configuration.AbortOnConnectFail = false;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
+        builder.Services.AddSingleton<FileContentCache>();
+        builder.Services.AddHealthChecks().AddRedis(services => services.GetRequiredService<IConnectionMultiplexer>(), "cache", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Uploads.Core.Files;
+
+namespace Uploads.Core.Data.Configurations;
+
+sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
+{
+    public void Configure(EntityTypeBuilder<FileRecord> file)
+    {
+        file.ToTable("files", table =>
+        {
+            table.HasCheckConstraint("ck_files_status", $"status IN ({string.Join(", ", StatusNames.All.Select(s => $"'{s}'"))})");
+            table.HasCheckConstraint("ck_files_sizes", "(size IS NULL OR size >= 0) AND (declared_size IS NULL OR declared_size >= 0)");
+            table.HasCheckConstraint("ck_files_synced_has_digest", "status <> 'SYNCED' OR sha256 IS NOT NULL");
+        });
+
+        file.HasKey(f => f.Id);
+        file.Property(f => f.Id).HasColumnName("id").ValueGeneratedNever();
+        file.Property(f => f.Filename).HasColumnName("filename").HasMaxLength(255).IsRequired();
+        file.Property(f => f.ExternalId).HasColumnName("external_id").HasMaxLength(128);
+        file.Property(f => f.ContentType).HasColumnName("content_type").HasMaxLength(255).IsRequired();
+        file.Property(f => f.ObjectKey).HasColumnName("object_key").HasMaxLength(1024).IsRequired();
+        file.Property(f => f.DeclaredSize).HasColumnName("declared_size");
+        file.Property(f => f.DeclaredSha256).HasColumnName("declared_sha256").HasMaxLength(64).IsFixedLength();
+        file.Property(f => f.Size).HasColumnName("size");
+        file.Property(f => f.Sha256).HasColumnName("sha256").HasMaxLength(64).IsFixedLength();
+        file.Property(f => f.Status).HasColumnName("status").IsRequired();
+        file.Property(f => f.FailureReason).HasColumnName("failure_reason").HasMaxLength(512);
+        file.Property(f => f.CreatedAt).HasColumnName("created_at");
+        file.Property(f => f.UpdatedAt).HasColumnName("updated_at");
+        file.Property(f => f.UploadExpiresAt).HasColumnName("upload_expires_at");
+        file.Property(f => f.SyncClaim).HasColumnName("sync_claim");
+        file.Property(f => f.SyncLeaseExpiresAt).HasColumnName("sync_lease_expires_at");
+        file.Property(f => f.Version).IsRowVersion();
+
+        file.HasIndex(f => f.ObjectKey).IsUnique().HasDatabaseName("ux_files_object_key");
+        file.HasIndex(f => new { f.Status, f.UpdatedAt }).HasDatabaseName("ix_files_status_updated_at");
+        file.HasIndex(f => f.ExternalId).HasDatabaseName("ix_files_external_id");
+
+        file.HasMany(f => f.History)
+            .WithOne()
+            .HasForeignKey(t => t.FileId)
+            .OnDelete(DeleteBehavior.Cascade);
+        file.Navigation(f => f.History).HasField("history").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}

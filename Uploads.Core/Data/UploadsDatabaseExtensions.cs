@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry.Trace;
+
+namespace Uploads.Core.Data;
+
+public static class UploadsDatabaseExtensions
+{
+    /// <summary>Aspire's resource name for the database; the connection string is <c>ConnectionStrings__uploads</c>.</summary>
+    public const string ConnectionName = "uploads";
+
+    public static IHostApplicationBuilder AddUploadsDatabase(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (ConnectionStrings__{ConnectionName}).");
+
+        builder.Services.AddPooledDbContextFactory<UploadsDbContext>(options => options
+            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        return builder;
+    }
+
+    /// <summary>
+    /// Applies pending migrations, waiting for the database to answer first. Safe to call from several
+    /// processes at once: EF Core takes a database lock around the migration.
+    /// </summary>
+    public static async Task MigrateUploadsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<UploadsDbContext>>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UploadsDatabaseExtensions));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+
+        while (true)
+        {
+            try
+            {
+                await using var db = await factory.CreateDbContextAsync(timeout.Token);
+                await db.Database.MigrateAsync(timeout.Token);
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or RetryLimitExceededException && !timeout.IsCancellationRequested)
+            {
+                logger.LogWarning("Database not reachable yet ({Message}); retrying", ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), timeout.Token);
+            }
+        }
+    }
+}
+
+sealed class DatabaseHealthCheck(IDbContextFactory<UploadsDbContext> factory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+    }
+}

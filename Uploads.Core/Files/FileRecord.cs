@@ -1,0 +1,143 @@
+using System.Diagnostics;
+
+namespace Uploads.Core.Files;
+
+/// <summary>
+/// A file the service knows of. Its state only changes through the methods below, each of which
+/// asks <see cref="FileStateMachine"/> and records a <see cref="FileTransition"/>.
+/// </summary>
+public sealed class FileRecord
+{
+    readonly List<FileTransition> history = [];
+
+    public Guid Id { get; private set; }
+    public string Filename { get; private set; } = "";
+    public string? ExternalId { get; private set; }
+    public string ContentType { get; private set; } = "";
+    public string ObjectKey { get; private set; } = "";
+    public long? DeclaredSize { get; private set; }
+    public string? DeclaredSha256 { get; private set; }
+    public long? Size { get; private set; }
+    public string? Sha256 { get; private set; }
+    public FileStatus Status { get; private set; }
+    public string? FailureReason { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public DateTimeOffset UploadExpiresAt { get; private set; }
+
+    /// <summary>Who holds the current sync: the id of the message being processed.</summary>
+    public Guid? SyncClaim { get; private set; }
+    public DateTimeOffset? SyncLeaseExpiresAt { get; private set; }
+
+    /// <summary>PostgreSQL's <c>xmin</c>: every update is conditional on it, so concurrent writers cannot both win.</summary>
+    public uint Version { get; private set; }
+
+    public IReadOnlyList<FileTransition> History => history;
+
+    FileRecord() { }
+
+    public static FileRecord Request(
+        Guid id,
+        string filename,
+        string? externalId,
+        string contentType,
+        string objectKey,
+        long? declaredSize,
+        string? declaredSha256,
+        DateTimeOffset uploadExpiresAt,
+        DateTimeOffset now)
+    {
+        var file = new FileRecord
+        {
+            Id = id,
+            Filename = filename,
+            ExternalId = externalId,
+            ContentType = contentType,
+            ObjectKey = objectKey,
+            DeclaredSize = declaredSize,
+            DeclaredSha256 = declaredSha256,
+            Status = FileStatus.Pending,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UploadExpiresAt = uploadExpiresAt,
+        };
+        file.history.Add(new FileTransition(id, null, FileStatus.Pending, now, null, CurrentTraceId()));
+        return file;
+    }
+
+    public bool IsUploadWindowClosed(DateTimeOffset now, TimeSpan grace) => now > UploadExpiresAt + grace;
+
+    public void RenewUploadWindow(DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        if (Status != FileStatus.Pending)
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Pending);
+        }
+
+        UploadExpiresAt = expiresAt;
+        UpdatedAt = now;
+    }
+
+    public void MarkUploaded(long size, DateTimeOffset now)
+    {
+        Size = size;
+        MoveTo(FileStatus.Uploaded, null, now);
+    }
+
+    public void MarkExpired(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.UploadWindowClosed, now);
+
+    /// <summary>Takes the file for syncing under <paramref name="claim"/> until <paramref name="leaseExpiresAt"/>.</summary>
+    public void StartSync(Guid claim, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
+    {
+        var reason = Status == FileStatus.Syncing
+            ? (SyncClaim == claim ? "retry" : "lease expired, taken over")
+            : null;
+        MoveTo(FileStatus.Syncing, reason, now);
+        SyncClaim = claim;
+        SyncLeaseExpiresAt = leaseExpiresAt;
+    }
+
+    /// <summary>Whether a sync under <paramref name="claim"/> may take this file now.</summary>
+    public bool CanBeClaimedBy(Guid claim, DateTimeOffset now) => Status switch
+    {
+        FileStatus.Uploaded => true,
+        FileStatus.Syncing => SyncClaim == claim || SyncLeaseExpiresAt <= now,
+        _ => false,
+    };
+
+    public bool IsHeldBy(Guid claim) => Status == FileStatus.Syncing && SyncClaim == claim;
+
+    public void MarkSynced(string sha256, DateTimeOffset now)
+    {
+        MoveTo(FileStatus.Synced, null, now);
+        Sha256 = sha256;
+        ReleaseClaim();
+    }
+
+    public void MarkFailed(string reason, DateTimeOffset now)
+    {
+        MoveTo(FileStatus.Failed, reason, now);
+        FailureReason = reason;
+        ReleaseClaim();
+    }
+
+    void MoveTo(FileStatus to, string? reason, DateTimeOffset now)
+    {
+        if (!FileStateMachine.CanMove(Status, to))
+        {
+            throw new InvalidFileTransitionException(Id, Status, to);
+        }
+
+        history.Add(new FileTransition(Id, Status, to, now, reason, CurrentTraceId()));
+        Status = to;
+        UpdatedAt = now;
+    }
+
+    void ReleaseClaim()
+    {
+        SyncClaim = null;
+        SyncLeaseExpiresAt = null;
+    }
+
+    static string? CurrentTraceId() => Activity.Current?.TraceId.ToHexString();
+}

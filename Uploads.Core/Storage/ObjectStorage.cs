@@ -1,0 +1,81 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace Uploads.Core.Storage;
+
+public sealed record UploadForm(Uri Url, IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>An object's content, streamed straight from storage. Dispose it to release the connection.</summary>
+public sealed class StoredObject(GetObjectResponse response) : IDisposable
+{
+    public Stream Content => response.ResponseStream;
+    public long Length => response.ContentLength;
+    public void Dispose() => response.Dispose();
+}
+
+/// <summary>The operations the service needs from S3-compatible storage, and nothing else.</summary>
+public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options)
+{
+    readonly StorageOptions options = options.Value;
+
+    public string Bucket => options.Bucket;
+
+    /// <summary>
+    /// A presigned POST policy that pins the bucket, the exact key, the content type, the length range and the expiry.
+    /// Computed locally (an HMAC), without a call to storage.
+    /// </summary>
+    public async Task<UploadForm> CreateUploadFormAsync(
+        string key, string contentType, long minLength, long maxLength, DateTimeOffset expiresAt)
+    {
+        var request = new CreatePresignedPostRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            Expires = expiresAt.UtcDateTime,
+        };
+        request.Fields["Content-Type"] = contentType;
+        request.Conditions.Add(S3PostCondition.ContentLengthRange(minLength, maxLength));
+
+        var post = await s3.CreatePresignedPostAsync(request);
+        return new UploadForm(PublicUrl(new Uri(post.Url)), post.Fields);
+    }
+
+    /// <summary>The object's size, or <c>null</c> when there is no such object.</summary>
+    public async Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = await s3.GetObjectMetadataAsync(options.Bucket, key, cancellationToken);
+            return metadata.ContentLength;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Opens the object for streaming, or returns <c>null</c> when there is no such object.</summary>
+    public async Task<StoredObject?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new StoredObject(await s3.GetObjectAsync(options.Bucket, key, cancellationToken));
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(options.Bucket, key, cancellationToken);
+
+    public async Task EnsureBucketReachableAsync(CancellationToken cancellationToken) =>
+        await s3.GetBucketLocationAsync(options.Bucket, cancellationToken);
+
+    Uri PublicUrl(Uri url) => options.PublicEndpoint is { } publicEndpoint
+        ? new Uri(publicEndpoint, url.PathAndQuery)
+        : url;
+}

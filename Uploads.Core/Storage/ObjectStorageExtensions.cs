@@ -1,0 +1,48 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Uploads.Core.Storage;
+
+public static class ObjectStorageExtensions
+{
+    public static IHostApplicationBuilder AddObjectStorage(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(StorageOptions.ConnectionName)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{StorageOptions.ConnectionName}' is missing (ConnectionStrings__{StorageOptions.ConnectionName}).");
+        var connection = StorageConnection.Parse(connectionString);
+
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration(StorageOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<IAmazonS3>(_ => new AmazonS3Client(
+            new BasicAWSCredentials(connection.AccessKey, connection.SecretKey),
+            new AmazonS3Config
+            {
+                ServiceURL = connection.Endpoint.ToString(),
+                AuthenticationRegion = connection.Region,
+                // Path-style addressing and checksums only where S3 requires them: what MinIO and s3rver both speak.
+                ForcePathStyle = true,
+                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            }));
+        builder.Services.AddSingleton<ObjectStorage>();
+        builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        return builder;
+    }
+}
+
+sealed class StorageHealthCheck(ObjectStorage storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await storage.EnsureBucketReachableAsync(cancellationToken);
+        return HealthCheckResult.Healthy();
+    }
+}

@@ -1,0 +1,19 @@
+using Uploads.Core.Caching;
+using Uploads.Core.Data;
+using Uploads.Core.Storage;
+using Uploads.Worker.Sync;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddUploadsDatabase();
+builder.AddObjectStorage();
+builder.AddContentCache();
+builder.AddFileSync();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+await app.Services.MigrateUploadsDatabaseAsync(app.Lifetime.ApplicationStopping);
+await app.RunAsync();

@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Uploads.Core.Caching;
+using Uploads.Core.Data;
+using Uploads.Core.Files;
+using Uploads.Core.Storage;
+
+namespace Uploads.Worker.Sync;
+
+/// <summary>
+/// Syncs one file: claims it (UPLOADED → SYNCING), streams its object from storage while hashing it and
+/// caching it, then settles it (SYNCED or FAILED). Every step is a conditional update, so a duplicate message
+/// or a second worker never syncs the same file twice at once, and a late one never moves a file backwards.
+/// </summary>
+public sealed class FileSynchronizer(
+    IDbContextFactory<UploadsDbContext> databases,
+    ObjectStorage storage,
+    FileContentCache cache,
+    IOptions<SyncOptions> options,
+    TimeProvider clock,
+    ILogger<FileSynchronizer> logger)
+{
+    readonly SyncOptions options = options.Value;
+
+    /// <param name="claim">Identifies this attempt; a retry of the same message reuses it and may take the file back at once.</param>
+    public async Task SyncAsync(Guid fileId, Guid claim, CancellationToken cancellationToken)
+    {
+        var file = await ClaimAsync(fileId, claim, cancellationToken);
+        if (file is null)
+        {
+            return;
+        }
+
+        var outcome = await ReadAsync(file, cancellationToken);
+        await SettleAsync(fileId, claim, outcome, cancellationToken);
+    }
+
+    async Task<FileRecord?> ClaimAsync(Guid fileId, Guid claim, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (file is null || !file.CanBeClaimedBy(claim, now))
+        {
+            logger.LogInformation("File {FileId} is {Status}: nothing to sync", fileId, file?.Status.ToString() ?? "unknown");
+            return null;
+        }
+
+        file.StartSync(claim, now + options.Lease, now);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return file;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("File {FileId} was claimed by another sync", fileId);
+            return null;
+        }
+    }
+
+    async Task<SyncOutcome> ReadAsync(FileRecord file, CancellationToken cancellationToken)
+    {
+        using var stored = await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
+        if (stored is null)
+        {
+            return SyncOutcome.Failed(FailureReasons.ObjectMissing);
+        }
+
+        if (stored.Length != file.Size)
+        {
+            return SyncOutcome.Failed(FailureReasons.SizeChanged);
+        }
+
+        var cacheWriter = cache.Accepts(stored.Length) ? cache.BeginWrite(file.Id) : null;
+        var sha256 = await HashAsync(stored.Content, cacheWriter, cancellationToken);
+
+        if (file.DeclaredSha256 is { } declared && declared != sha256)
+        {
+            if (cacheWriter is not null)
+            {
+                await cacheWriter.AbandonAsync();
+            }
+
+            logger.LogWarning("File {FileId} hashes to {Actual}, not the declared {Declared}", file.Id, sha256, declared);
+            return SyncOutcome.Failed(FailureReasons.HashMismatch);
+        }
+
+        if (cacheWriter is not null)
+        {
+            await cacheWriter.CommitAsync();
+        }
+
+        return SyncOutcome.Synced(sha256);
+    }
+
+    /// <summary>Streams <paramref name="content"/> through SHA-256 (and into the cache) one pooled buffer at a time.</summary>
+    async Task<string> HashAsync(Stream content, CachedContentWriter? cacheWriter, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(options.ReadBufferBytes);
+        try
+        {
+            int read;
+            while ((read = await content.ReadAtLeastAsync(buffer.AsMemory(0, options.ReadBufferBytes), options.ReadBufferBytes, throwOnEndOfStream: false, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                if (cacheWriter is not null)
+                {
+                    await cacheWriter.AppendAsync(buffer.AsMemory(0, read));
+                }
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    async Task SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
+        if (!file.IsHeldBy(claim))
+        {
+            logger.LogWarning("File {FileId} was taken over while syncing; dropping this result", fileId);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        if (outcome.Sha256 is { } sha256)
+        {
+            file.MarkSynced(sha256, now);
+        }
+        else
+        {
+            file.MarkFailed(outcome.FailureReason!, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("File {FileId} is {Status}", fileId, file.Status);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("File {FileId} changed while settling; dropping this result", fileId);
+        }
+    }
+}

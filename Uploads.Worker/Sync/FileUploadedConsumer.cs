@@ -1,0 +1,38 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Uploads.Core.Contracts;
+
+namespace Uploads.Worker.Sync;
+
+public sealed class FileUploadedConsumer(FileSynchronizer synchronizer) : IConsumer<FileUploaded>
+{
+    public Task Consume(ConsumeContext<FileUploaded> context) =>
+        // The message id names the claim: a retry or redelivery of this message may take the file back at once.
+        synchronizer.SyncAsync(context.Message.FileId, context.MessageId ?? NewId.NextGuid(), context.CancellationToken);
+}
+
+public sealed class FileUploadedConsumerDefinition : ConsumerDefinition<FileUploadedConsumer>
+{
+    readonly SyncOptions options;
+
+    public FileUploadedConsumerDefinition(IOptions<SyncOptions> options)
+    {
+        this.options = options.Value;
+        EndpointName = "file-sync";
+        ConcurrentMessageLimit = this.options.ConcurrentMessageLimit;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<FileUploadedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        // Exceptions here are transient (storage, database, broker); permanent faults settle the file as FAILED without throwing.
+        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(
+            5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = options.ConcurrentMessageLimit * 2;
+        }
+    }
+}
