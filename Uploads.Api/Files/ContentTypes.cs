@@ -15,7 +15,8 @@ public sealed class ContentTypes(IEnumerable<string> allowed)
     {
         normalized = "";
         if (!MediaTypeHeaderValue.TryParse(value, out var parsed)
-            || parsed.MatchesAllTypes || parsed.MatchesAllSubTypes || parsed.Type.Length == 0 || parsed.SubType.Length == 0)
+            || parsed.MatchesAllTypes || parsed.MatchesAllSubTypes || parsed.Type.Length == 0 || parsed.SubType.Length == 0
+            || parsed.Parameters.Any(parameter => parameter.Value.Length == 0))
         {
             return false;
         }

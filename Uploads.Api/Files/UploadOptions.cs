@@ -17,6 +17,10 @@ public sealed class UploadOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ConfirmationGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The largest request body any endpoint reads. The API never receives file bytes, so this stays small.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
     [Range(1, 1000)]
     public int MaxFilesPerConfirmation { get; set; } = 100;
 

@@ -36,7 +36,7 @@ sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExc
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, code, detail) = exception switch
+        var (status, code, detail) = Innermost(exception) switch
         {
             BadHttpRequestException bad => (bad.StatusCode, ProblemCodes.ForStatus(bad.StatusCode), Explain(bad)),
             _ => (StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "An unexpected error occurred."),
@@ -59,6 +59,24 @@ sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExc
                 Extensions = { ["code"] = code },
             },
         });
+    }
+
+    /// <summary>
+    /// Minimal APIs wrap what Kestrel says of the body (413 when it is too large) in a 400 of their own: the innermost
+    /// bad-request exception says what really happened.
+    /// </summary>
+    static Exception Innermost(Exception exception)
+    {
+        var innermost = exception;
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is BadHttpRequestException)
+            {
+                innermost = inner;
+            }
+        }
+
+        return innermost;
     }
 
     static string Explain(BadHttpRequestException exception) => exception.InnerException switch

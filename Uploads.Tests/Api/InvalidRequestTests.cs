@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Api;
+
+[Collection(StackCollection.Name)]
+public sealed class InvalidRequestTests(UploadsStack stack)
+{
+    public static TheoryData<string, string, int, string, string?> Requests => new()
+    {
+        // endpoint, body, status, code, offending field
+        { "presigned-upload", """{}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":""}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"../../x"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"a\\b.txt"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"nul\u0000.txt"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", $$"""{"filename":"{{new string('x', 256)}}"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"a.csv","size":-1}""", 400, "VALIDATION_FAILED", "size" },
+        { "presigned-upload", """{"filename":"a.csv","sha256":"abc"}""", 400, "VALIDATION_FAILED", "sha256" },
+        { "presigned-upload", $$"""{"filename":"a.csv","sha256":"{{new string('g', 64)}}"}""", 400, "VALIDATION_FAILED", "sha256" },
+        { "presigned-upload", $$"""{"filename":"a.csv","external_id":"{{new string('e', 129)}}"}""", 400, "VALIDATION_FAILED", "external_id" },
+        { "presigned-upload", """{"filename":"a.csv","content_type":"not a type"}""", 400, "VALIDATION_FAILED", "content_type" },
+        { "presigned-upload", """{"filename":"a.csv","size":99999999999999}""", 413, "FILE_TOO_LARGE", null },
+        { "presigned-upload", """{"filename":"a.exe","content_type":"application/x-msdownload"}""", 415, "UNSUPPORTED_CONTENT_TYPE", null },
+        { "presigned-upload", """{"filename":"a.csv","size":"big"}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":"a.csv","size":1e400}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":42}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":"a.csv" """, 400, "INVALID_REQUEST", null },
+        { "presigned-upload", "", 400, "INVALID_REQUEST", null },
+        { "confirm-uploads", """{}""", 400, "VALIDATION_FAILED", "files" },
+        { "confirm-uploads", """{"files":[]}""", 400, "VALIDATION_FAILED", "files" },
+        { "confirm-uploads", """{"files":[{"file_size":1}]}""", 400, "VALIDATION_FAILED", "files[0].file_id" },
+        { "confirm-uploads", """{"files":[{"file_id":"0f8fad5b-d9cb-469f-a165-70867728950e","file_size":-5}]}""", 400, "VALIDATION_FAILED", "files[0].file_size" },
+        { "confirm-uploads", """{"files":[{"file_id":"0f8fad5b-d9cb-469f-a165-70867728950e","file_size":1},{"file_id":"0f8fad5b-d9cb-469f-a165-70867728950e","file_size":1}]}""", 400, "VALIDATION_FAILED", "files[1].file_id" },
+        { "confirm-uploads", $$"""{"files":[{{string.Join(",", Enumerable.Repeat("""{"file_id":"0f8fad5b-d9cb-469f-a165-70867728950e","file_size":1}""", 101))}}]}""", 400, "VALIDATION_FAILED", "files" },
+        { "confirm-uploads", """{"files":[{"file_id":"not-a-uuid","file_size":1}]}""", 400, "INVALID_REQUEST", null },
+        { "confirm-uploads", """{"files":"all"}""", 400, "INVALID_REQUEST", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task Invalid_input_gets_a_problem_with_code_and_trace_and_changes_nothing(
+        string endpoint, string body, int status, string code, string? field)
+    {
+        var filesBefore = await stack.CountAsync("SELECT count(*) FROM files");
+        var transitionsBefore = await stack.CountAsync("SELECT count(*) FROM file_transitions");
+
+        using var response = await stack.Client.Http.PostAsync($"/files/{endpoint}", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var problem = await Problems.ReadAsync(response);
+        Assert.Equal(code, problem.Code);
+        if (field is not null)
+        {
+            Assert.Contains(field, problem.Errors.Keys);
+        }
+
+        Assert.True(response.Headers.Contains("traceparent"));
+        Assert.Equal(filesBefore, await stack.CountAsync("SELECT count(*) FROM files"));
+        Assert.Equal(transitionsBefore, await stack.CountAsync("SELECT count(*) FROM file_transitions"));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_gets_415_problem_details()
+    {
+        using var response = await stack.Client.Http.PostAsync("/files/presigned-upload", new StringContent("filename=a.csv", Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("UNSUPPORTED_MEDIA_TYPE", (await Problems.ReadAsync(response)).Code);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_gets_413_problem_details()
+    {
+        var huge = $$"""{"filename":"{{new string('x', 2 * 1024 * 1024)}}"}""";
+
+        using var response = await stack.Client.Http.PostAsync("/files/presigned-upload", new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("REQUEST_TOO_LARGE", (await Problems.ReadAsync(response)).Code);
+    }
+
+    [Fact]
+    public async Task A_valid_request_answers_201_with_location_upload_fields_and_trace()
+    {
+        using var response = await stack.Client.PostJsonAsync("/files/presigned-upload", new { filename = "orders.csv", size = 18324 });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var ticket = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Uploads.Api.Files.UploadTicket>(response.Content, UploadsClient.Json))!;
+        Assert.Equal($"/files/{ticket.FileId}", response.Headers.Location?.ToString());
+        Assert.Equal("text/csv", ticket.FormFields!["Content-Type"]);
+        Assert.Equal($"files/{ticket.FileId:N}", ticket.FormFields["key"]);
+        Assert.Contains("x-amz-signature", ticket.FormFields.Keys);
+        Assert.Matches("^[0-9a-f]{32}$", ticket.TraceId);
+        Assert.StartsWith($"00-{ticket.TraceId}-", response.Headers.GetValues("traceparent").Single());
+        Assert.InRange(ticket.ExpiresAt!.Value, DateTimeOffset.UtcNow.AddMinutes(14), DateTimeOffset.UtcNow.AddMinutes(16));
+    }
+}

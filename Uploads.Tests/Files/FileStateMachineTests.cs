@@ -1,0 +1,100 @@
+using Uploads.Core.Files;
+
+namespace Uploads.Tests.Files;
+
+public sealed class FileStateMachineTests
+{
+    static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    static FileRecord NewFile() => FileRecord.Request(
+        Guid.NewGuid(), "a.txt", null, "text/plain", "files/a", 10, null, Now.AddMinutes(15), Now);
+
+    [Fact]
+    public void A_file_walks_the_happy_path_and_records_every_step()
+    {
+        var file = NewFile();
+        var claim = Guid.NewGuid();
+
+        file.MarkUploaded(10, Now.AddSeconds(1));
+        file.StartSync(claim, Now.AddMinutes(5), Now.AddSeconds(2));
+        file.MarkSynced(new string('a', 64), Now.AddSeconds(3));
+
+        Assert.Equal(FileStatus.Synced, file.Status);
+        Assert.Equal([FileStatus.Pending, FileStatus.Uploaded, FileStatus.Syncing, FileStatus.Synced], file.History.Select(h => h.Status));
+        Assert.Equal([null, FileStatus.Pending, FileStatus.Uploaded, FileStatus.Syncing], file.History.Select(h => h.FromStatus));
+        Assert.Equal(Now.AddSeconds(3), file.UpdatedAt);
+        Assert.Null(file.SyncClaim);
+    }
+
+    [Fact]
+    public void A_terminal_file_cannot_move_again()
+    {
+        var file = NewFile();
+        file.MarkUploaded(10, Now);
+        file.StartSync(Guid.NewGuid(), Now.AddMinutes(5), Now);
+        file.MarkFailed(FailureReasons.HashMismatch, Now);
+
+        Assert.Throws<InvalidFileTransitionException>(() => file.MarkSynced(new string('a', 64), Now));
+        Assert.Throws<InvalidFileTransitionException>(() => file.StartSync(Guid.NewGuid(), Now, Now));
+        Assert.Equal(FileStatus.Failed, file.Status);
+        Assert.Equal(4, file.History.Count);
+    }
+
+    [Fact]
+    public void A_pending_file_cannot_skip_to_syncing_or_synced()
+    {
+        var file = NewFile();
+
+        Assert.Throws<InvalidFileTransitionException>(() => file.StartSync(Guid.NewGuid(), Now, Now));
+        Assert.Throws<InvalidFileTransitionException>(() => file.MarkSynced(new string('a', 64), Now));
+        Assert.Single(file.History);
+    }
+
+    [Fact]
+    public void A_syncing_file_is_held_by_its_claim_until_the_lease_runs_out()
+    {
+        var file = NewFile();
+        file.MarkUploaded(10, Now);
+        var claim = Guid.NewGuid();
+        file.StartSync(claim, Now.AddMinutes(5), Now);
+
+        Assert.True(file.CanBeClaimedBy(claim, Now.AddMinutes(1)));
+        Assert.False(file.CanBeClaimedBy(Guid.NewGuid(), Now.AddMinutes(1)));
+        Assert.True(file.CanBeClaimedBy(Guid.NewGuid(), Now.AddMinutes(5)));
+    }
+
+    [Fact]
+    public void A_take_over_is_recorded_with_its_reason()
+    {
+        var file = NewFile();
+        file.MarkUploaded(10, Now);
+        file.StartSync(Guid.NewGuid(), Now.AddMinutes(5), Now);
+
+        file.StartSync(Guid.NewGuid(), Now.AddMinutes(11), Now.AddMinutes(6));
+
+        Assert.Equal("lease expired, taken over", file.History[^1].Reason);
+        Assert.Equal(FileStatus.Syncing, file.History[^1].FromStatus);
+    }
+
+    [Theory]
+    [InlineData(FileStatus.Synced)]
+    [InlineData(FileStatus.Failed)]
+    [InlineData(FileStatus.Expired)]
+    public void Terminal_states_allow_no_move(FileStatus terminal)
+    {
+        Assert.True(FileStateMachine.IsTerminal(terminal));
+        Assert.All(Enum.GetValues<FileStatus>(), to => Assert.False(FileStateMachine.CanMove(terminal, to)));
+    }
+
+    [Fact]
+    public void Only_a_pending_file_can_expire_and_only_after_its_window_and_grace()
+    {
+        var file = NewFile();
+
+        Assert.False(file.IsUploadWindowClosed(Now.AddMinutes(19), TimeSpan.FromMinutes(5)));
+        Assert.True(file.IsUploadWindowClosed(Now.AddMinutes(21), TimeSpan.FromMinutes(5)));
+        file.MarkExpired(Now.AddMinutes(21));
+        Assert.Equal(FileStatus.Expired, file.Status);
+        Assert.Equal(FailureReasons.UploadWindowClosed, file.History[^1].Reason);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Uploads.Api.Files;
+using Uploads.Core.Files;
+
+namespace Uploads.Tests.Fixtures;
+
+/// <summary>Drives the API the way a web frontend does: ask, POST the form straight to storage, confirm, read.</summary>
+public sealed class UploadsClient(HttpClient api)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper) },
+    };
+
+    static readonly HttpClient Storage = new();
+
+    public HttpClient Http => api;
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => api.PostAsJsonAsync(path, body, Json);
+
+    public async Task<UploadTicket> RequestUploadAsync(string filename, long? size = null, string? sha256 = null, string? externalId = null, string? contentType = null)
+    {
+        using var response = await PostJsonAsync("/files/presigned-upload",
+            new { filename, size, sha256, external_id = externalId, content_type = contentType });
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<UploadTicket>(Json))!;
+    }
+
+    /// <summary>A real multipart/form-data POST to the presigned URL: every form field, then the file, last, named <c>file</c>.</summary>
+    public static async Task UploadToStorageAsync(UploadTicket ticket, byte[] content, string filename = "file.bin")
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, value) in ticket.FormFields!)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse(ticket.FormFields!["Content-Type"]);
+        form.Add(file, "file", filename);
+        using var response = await Storage.PostAsync(ticket.UploadUrl, form);
+        await EnsureSuccessAsync(response);
+    }
+
+    public async Task<ConfirmUploadsResponse> ConfirmAsync(params (Guid FileId, long FileSize)[] files)
+    {
+        using var response = await PostJsonAsync("/files/confirm-uploads",
+            new { files = files.Select(f => new { file_id = f.FileId, file_size = f.FileSize }) });
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<ConfirmUploadsResponse>(Json))!;
+    }
+
+    public async Task<FileDetails> GetFileAsync(Guid fileId)
+    {
+        using var response = await api.GetAsync($"/files/{fileId}");
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<FileDetails>(Json))!;
+    }
+
+    /// <summary>Waits until the file reaches a terminal state, or <paramref name="expected"/>, and returns it.</summary>
+    public Task<FileDetails> WaitForStatusAsync(Guid fileId, FileStatus expected, TimeSpan? timeout = null) =>
+        Eventually.MatchesAsync(
+            () => GetFileAsync(fileId),
+            file => file.Status == expected || FileStateMachine.IsTerminal(file.Status),
+            $"file {fileId} to be {expected}",
+            timeout);
+
+    /// <summary>Requests, uploads and confirms one file; returns its id once the confirmation answered.</summary>
+    public async Task<Guid> UploadAndConfirmAsync(byte[] content, string filename = "file.bin", bool declareDigest = true)
+    {
+        var ticket = await RequestUploadAsync(filename, content.Length, declareDigest ? Sha256Of(content) : null);
+        await UploadToStorageAsync(ticket, content, filename);
+        var confirmation = await ConfirmAsync((ticket.FileId, content.Length));
+        Assert.Null(confirmation.Results.Single().Error);
+        return ticket.FileId;
+    }
+
+    public static string Sha256Of(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    public static byte[] RandomBytes(int length)
+    {
+        var bytes = new byte[length];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
+
+    static async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Npgsql;
+using StackExchange.Redis;
+using Uploads.AppHost;
+using Uploads.AppHost.Hosting;
+using Uploads.Core.Storage;
+
+namespace Uploads.Tests.Fixtures;
+
+/// <summary>
+/// The whole system, started once per test collection through the AppHost's own hosting code: real PostgreSQL,
+/// s3rver, Redis, RabbitMQ, API and worker, in a temporary folder on free ports, so it can run beside <c>./run.sh</c>.
+/// A missing service makes every test of the collection fail; nothing is skipped.
+/// </summary>
+public sealed class UploadsStack : IAsyncLifetime
+{
+    static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    readonly List<string> log = [];
+
+    public string StateDirectory { get; } = Directory.CreateTempSubdirectory("uploads-tests-").FullName;
+    public DistributedApplication App { get; private set; } = null!;
+    public UploadsResources Resources { get; private set; } = null!;
+    public UploadsClient Client { get; private set; } = null!;
+    public IConnectionMultiplexer Redis { get; private set; } = null!;
+    public IAmazonS3 Storage { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions
+        {
+            StateDirectory = StateDirectory,
+            Log = line => { lock (log) { log.Add(line); } },
+        });
+        Resources = builder.AddUploads();
+        App = builder.Build();
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.StartAsync(timeout.Token);
+
+        Client = new UploadsClient(new HttpClient { BaseAddress = new Uri(Resources.Api.Url) });
+        Redis = await ConnectionMultiplexer.ConnectAsync(Resources.Cache.ConnectionString);
+        var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
+        Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
+            new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
+    }
+
+    public NpgsqlConnection OpenDatabase()
+    {
+        var connection = new NpgsqlConnection(Resources.Database.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = OpenDatabase();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        Redis?.Dispose();
+        Storage?.Dispose();
+        if (App is not null)
+        {
+            await App.StopAsync();
+        }
+
+        Directory.Delete(StateDirectory, recursive: true);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<UploadsStack>
+{
+    public const string Name = "stack";
+}
