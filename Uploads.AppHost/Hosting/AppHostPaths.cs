@@ -12,6 +12,9 @@ public static class AppHostPaths
 
     public static string AppHostDirectory => Metadata["Uploads.AppHostDirectory"];
 
+    /// <summary>The AppHost's own build output, for running it as a program (as the lifecycle tests do).</summary>
+    public static string AppHostAssembly => Metadata["Uploads.AppHostAssembly"];
+
     public static string RepositoryRoot => Path.GetFullPath(Path.Combine(AppHostDirectory, ".."));
 
     /// <summary>The default state directory: git-ignored, at the repository's root.</summary>

@@ -16,6 +16,8 @@ static partial class Posix
 
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
+    public static bool Signal(int processId, int signal) => Kill(processId, signal) == 0;
+
     /// <summary>Signals every process of the group led by <paramref name="processGroupId"/>. False when none is left.</summary>
     public static bool SignalGroup(int processGroupId, int signal) => Kill(-processGroupId, signal) == 0;
 }

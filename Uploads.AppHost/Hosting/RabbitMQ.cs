@@ -31,8 +31,11 @@ public sealed class RabbitMQResource(string name, int port, int distributionPort
 
         await Probes.WaitAsync($"{Name} port mapper", ct => Probes.TcpAsync(portMapperPort, ct), portMapper, TimeSpan.FromSeconds(15), cancellationToken);
 
+        var erlangHome = Directory.CreateDirectory(Path.Combine(home, "home")).FullName;
         server = ManagedProcess.Start(ServerScript, [], new Dictionary<string, string?>
         {
+            // Erlang keeps its cookie in HOME: one of the broker's own, whoever runs the AppHost.
+            ["HOME"] = erlangHome,
             ["ERL_EPMD_PORT"] = portMapperPort.ToString(),
             ["RABBITMQ_NODENAME"] = "uploads@localhost",
             ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+using Uploads.AppHost.Hosting;
+using Uploads.Core.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.AppHost;
+
+/// <summary>Runs the AppHost as a user does (<c>dotnet run --project Uploads.AppHost</c>), stops it with SIGTERM, runs it again.</summary>
+public sealed class AppHostLifecycleTests : IAsyncLifetime
+{
+    static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    readonly string stateDirectory = Directory.CreateTempSubdirectory("uploads-apphost-").FullName;
+    readonly int apiPort = Ports.Free();
+    readonly StringBuilder output = new();
+
+    [Fact]
+    public async Task Stopping_leaves_no_process_behind_and_a_restart_finds_the_earlier_files()
+    {
+        var content = UploadsClient.RandomBytes(5000);
+        Guid fileId;
+        using (var first = await StartAppHostAsync())
+        {
+            var client = new UploadsClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") });
+            fileId = await client.UploadAndConfirmAsync(content);
+            await client.WaitForStatusAsync(fileId, FileStatus.Synced);
+
+            var started = ProcessTree.DescendantsOf(first.Id);
+            Assert.Contains(started, p => p.Command.Contains("postgres", StringComparison.Ordinal));
+            Assert.Contains(started, p => p.Command.Contains("beam.smp", StringComparison.Ordinal));
+            Assert.Contains(started, p => p.Command.Contains("Uploads.Worker.dll", StringComparison.Ordinal));
+
+            await StopAsync(first);
+
+            Assert.Equal(0, first.ExitCode);
+            var survivors = started.Where(p => p.IsAlive).Select(p => $"{p.Id} {p.Command}").ToList();
+            Assert.True(survivors.Count == 0, $"Still running after the AppHost stopped:\n{string.Join('\n', survivors)}");
+        }
+
+        using (var second = await StartAppHostAsync())
+        {
+            var client = new UploadsClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") });
+            var file = await client.GetFileAsync(fileId);
+
+            Assert.Equal(FileStatus.Synced, file.Status);
+            Assert.Equal(UploadsClient.Sha256Of(content), file.Sha256);
+            await StopAsync(second);
+        }
+    }
+
+    async Task<Process> StartAppHostAsync()
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { AppHostPaths.AppHostAssembly, "--state-dir", stateDirectory, "--api-port", apiPort.ToString() })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(startInfo)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        await Eventually.TrueAsync(
+            async () => process.HasExited ? throw new InvalidOperationException($"The AppHost exited early:\n{Output()}") : await IsHealthyAsync(),
+            "the AppHost's API to be healthy",
+            StartTimeout);
+        return process;
+    }
+
+    async Task<bool> IsHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            return (await http.GetAsync($"http://127.0.0.1:{apiPort}/health")).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    async Task StopAsync(Process appHost)
+    {
+        Posix.Signal(appHost.Id, Posix.SIGTERM);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await appHost.WaitForExitAsync(timeout.Token);
+        Assert.Contains("[apphost] stopped", Output());
+    }
+
+    void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    string Output()
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(stateDirectory, recursive: true);
+        return Task.CompletedTask;
+    }
+}

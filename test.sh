@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up whatever this machine lacks (as ./run.sh does), then runs every test of the solution.
+# Integration tests start their own isolated stack (temporary folder, free ports): they run beside ./run.sh.
+#   ./test.sh                     every test; results in TestResults/*.trx
+#   ./test.sh --filter NAME       any further arguments go to dotnet test
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+./run.sh --setup-only
+
+rm -rf TestResults
+printf '\033[1m==> %s\033[0m\n' "Running the tests"
+dotnet test Uploads.sln --no-build --nologo \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" \
+  --results-directory TestResults "$@"
