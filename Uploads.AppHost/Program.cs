@@ -5,4 +5,4 @@ var builder = new DistributedApplicationBuilder(AppHostConfiguration.Read(args))
 builder.AddUploads();
 
 await using var app = builder.Build();
-await app.RunAsync();
+return await app.RunAsync();

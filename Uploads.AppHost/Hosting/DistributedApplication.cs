@@ -92,8 +92,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         await Task.WhenAll(Resources.Select(Stop));
     }
 
-    /// <summary>Starts everything, prints the resource table, and runs until Ctrl+C or SIGTERM; then stops everything.</summary>
-    public async Task RunAsync()
+    /// <summary>
+    /// Starts everything, prints the resource table, and runs until Ctrl+C or SIGTERM; then stops everything.
+    /// Returns the process exit code: 0, or 1 when a resource could not start.
+    /// </summary>
+    public async Task<int> RunAsync()
     {
         using var shutdown = new CancellationTokenSource();
         void OnSignal(PosixSignalContext signal)
@@ -126,11 +129,18 @@ public sealed class DistributedApplication : IAsyncDisposable
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
         }
+        catch (ResourceStartException ex)
+        {
+            context.Log($"could not start: {ex.Message}");
+            return 1;
+        }
         finally
         {
             await StopAsync();
             context.Log("stopped");
         }
+
+        return 0;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -13,6 +13,8 @@ public sealed class ManagedProcess : IAsyncDisposable
     readonly StreamWriter log;
     readonly Queue<string> tail = new();
     readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    int id;
+    bool disposed;
 
     ManagedProcess(Process process, StreamWriter log)
     {
@@ -20,7 +22,8 @@ public sealed class ManagedProcess : IAsyncDisposable
         this.log = log;
     }
 
-    public int Id => process.Id;
+    /// <summary>The child's process id, which is also its process group and session id.</summary>
+    public int Id => id;
     public bool HasExited => exited.Task.IsCompleted;
     public Task<int> Exited => exited.Task;
 
@@ -55,6 +58,7 @@ public sealed class ManagedProcess : IAsyncDisposable
         process.Exited += (_, _) => managed.OnExited();
 
         process.Start();
+        managed.id = process.Id;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -74,7 +78,7 @@ public sealed class ManagedProcess : IAsyncDisposable
     {
         if (!HasExited)
         {
-            Posix.SignalGroup(process.Id, signal);
+            Posix.SignalGroup(id, signal);
             await Task.WhenAny(exited.Task, Task.Delay(grace));
         }
 
@@ -84,15 +88,24 @@ public sealed class ManagedProcess : IAsyncDisposable
     /// <summary>SIGKILL to the whole group: what a crash looks like.</summary>
     public async Task KillAsync()
     {
-        Posix.SignalGroup(process.Id, Posix.SIGKILL);
+        Posix.SignalGroup(id, Posix.SIGKILL);
         await exited.Task;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         await KillAsync();
         process.Dispose();
-        await log.DisposeAsync();
+        lock (tail)
+        {
+            log.Dispose();
+        }
     }
 
     void Write(string? line)
@@ -104,6 +117,11 @@ public sealed class ManagedProcess : IAsyncDisposable
 
         lock (tail)
         {
+            if (disposed)
+            {
+                return;
+            }
+
             log.WriteLine(line);
             tail.Enqueue(line);
             if (tail.Count > TailLines)

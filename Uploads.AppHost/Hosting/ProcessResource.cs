@@ -28,6 +28,7 @@ public abstract class ProcessResource(string name) : Resource(name)
     {
         if (process is { } running)
         {
+            process = null;
             await running.StopAsync(StopSignal, StopGrace);
             await running.DisposeAsync();
         }

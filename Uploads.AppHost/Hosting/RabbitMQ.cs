@@ -52,7 +52,9 @@ public sealed class RabbitMQResource(string name, int port, int distributionPort
 
     protected override async Task StopCoreAsync()
     {
-        foreach (var process in new[] { server, portMapper })
+        var processes = new[] { server, portMapper };
+        (server, portMapper) = (null, null);
+        foreach (var process in processes)
         {
             if (process is not null)
             {
@@ -60,9 +62,6 @@ public sealed class RabbitMQResource(string name, int port, int distributionPort
                 await process.DisposeAsync();
             }
         }
-
-        server = null;
-        portMapper = null;
     }
 }
 

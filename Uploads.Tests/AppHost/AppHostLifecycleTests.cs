@@ -48,7 +48,34 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Stopping_during_start_up_leaves_no_process_behind()
+    {
+        using var appHost = LaunchAppHost();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Output().Contains("[apphost] starting messaging", StringComparison.Ordinal)),
+            "the AppHost to be starting RabbitMQ",
+            StartTimeout);
+        var started = ProcessTree.DescendantsOf(appHost.Id);
+
+        await StopAsync(appHost);
+
+        Assert.Equal(0, appHost.ExitCode);
+        var survivors = started.Concat(ProcessTree.DescendantsOf(appHost.Id)).Where(p => p.IsAlive).Select(p => $"{p.Id} {p.Command}").ToList();
+        Assert.True(survivors.Count == 0, $"Still running after the AppHost stopped:\n{string.Join('\n', survivors)}");
+    }
+
     async Task<Process> StartAppHostAsync()
+    {
+        var process = LaunchAppHost();
+        await Eventually.TrueAsync(
+            async () => process.HasExited ? throw new InvalidOperationException($"The AppHost exited early:\n{Output()}") : await IsHealthyAsync(),
+            "the AppHost's API to be healthy",
+            StartTimeout);
+        return process;
+    }
+
+    Process LaunchAppHost()
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -65,11 +92,6 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        await Eventually.TrueAsync(
-            async () => process.HasExited ? throw new InvalidOperationException($"The AppHost exited early:\n{Output()}") : await IsHealthyAsync(),
-            "the AppHost's API to be healthy",
-            StartTimeout);
         return process;
     }
 
