@@ -5,7 +5,8 @@ namespace Uploads.AppHost;
 /// <summary>The Uploads app model: what runs, and what each part is given to reach the others.</summary>
 public static class AppModel
 {
-    public static UploadsResources AddUploads(this DistributedApplicationBuilder builder)
+    /// <param name="workerReplicas">Worker processes competing for the same queue (<c>worker</c>, <c>worker-2</c>, …).</param>
+    public static UploadsResources AddUploads(this DistributedApplicationBuilder builder, int workerReplicas = 1)
     {
         var postgres = builder.AddPostgres("postgres");
         var database = postgres.AddDatabase("uploads");
@@ -25,18 +26,20 @@ public static class AppModel
             .WaitFor(messaging);
         storage.WithBrowserOrigin(api.Url);
 
-        var worker = builder.AddProject("worker", AppHostPaths.Project("worker"))
-            .WithReference(database)
-            .WithReference(storage)
-            .WithReference(cache)
-            .WithReference(messaging)
-            .WithEnvironment("Storage__Bucket", storage.Bucket)
-            .WaitFor(database)
-            .WaitFor(storage)
-            .WaitFor(cache)
-            .WaitFor(messaging);
+        var workers = Enumerable.Range(1, workerReplicas)
+            .Select(replica => builder.AddProject(replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"))
+                .WithReference(database)
+                .WithReference(storage)
+                .WithReference(cache)
+                .WithReference(messaging)
+                .WithEnvironment("Storage__Bucket", storage.Bucket)
+                .WaitFor(database)
+                .WaitFor(storage)
+                .WaitFor(cache)
+                .WaitFor(messaging))
+            .ToList();
 
-        return new UploadsResources(postgres, database, storage, cache, messaging, api, worker);
+        return new UploadsResources(postgres, database, storage, cache, messaging, api, workers);
     }
 }
 
@@ -47,4 +50,7 @@ public sealed record UploadsResources(
     RedisResource Cache,
     RabbitMQResource Messaging,
     ProjectResource Api,
-    ProjectResource Worker);
+    IReadOnlyList<ProjectResource> Workers)
+{
+    public ProjectResource Worker => Workers[0];
+}

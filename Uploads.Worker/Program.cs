@@ -1,6 +1,7 @@
 using Uploads.Core.Caching;
 using Uploads.Core.Data;
 using Uploads.Core.Storage;
+using Uploads.Worker.Reconciliation;
 using Uploads.Worker.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddUploadsDatabase();
 builder.AddObjectStorage();
 builder.AddContentCache();
 builder.AddFileSync();
+builder.AddReconciler();
 
 var app = builder.Build();
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
 using Uploads.Core.Contracts;
+using Npgsql;
 using Uploads.Core.Data;
 using Uploads.Core.Files;
 using Uploads.Core.Storage;
@@ -18,27 +19,121 @@ public sealed class FileUploads(
     TimeProvider clock,
     ILogger<FileUploads> logger)
 {
-    static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
     readonly UploadOptions options = options.Value;
 
-    public async Task<UploadTicket> RequestUploadAsync(ValidatedUpload upload, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new PENDING file with its upload form, or — when a digest is declared — the file that already has it:
+    /// SYNCED content answers as deduplicated, a PENDING upload answers with fresh fields for the same file.
+    /// </summary>
+    public async Task<UploadRequestOutcome> RequestUploadAsync(ValidatedUpload upload, CancellationToken cancellationToken)
     {
+        if (upload.Sha256 is not null && await FindByDigestAsync(upload, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
         var now = clock.GetUtcNow();
         var fileId = Guid.CreateVersion7(now);
-        var expiresAt = now + options.UploadUrlLifetime;
         var file = FileRecord.Request(
             fileId, upload.Filename, upload.ExternalId, upload.ContentType, ObjectKeys.For(fileId),
-            upload.Size, upload.Sha256, expiresAt, now);
-        var form = await CreateUploadFormAsync(file);
+            upload.Size, upload.Sha256, now + options.UploadUrlLifetime, now);
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         db.Files.Add(file);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DatabaseNames.PendingDigestIndex })
+        {
+            // A concurrent identical request won the race for this digest: answer with its file.
+            return await FindByDigestAsync(upload, cancellationToken)
+                ?? throw new InvalidOperationException($"The PENDING file with digest {upload.Sha256} vanished during the request.", ex);
+        }
 
-        return new UploadTicket(fileId, file.Status, form.Url.ToString(), form.Fields, expiresAt, Deduplicated: false, TraceIds.Current);
+        return new UploadRequestOutcome(await TicketAsync(file), IsNew: true, Conflict: null);
     }
 
-    public async Task<ConfirmationResult> ConfirmAsync(ConfirmedUpload upload, CancellationToken cancellationToken)
+    async Task<UploadRequestOutcome?> FindByDigestAsync(ValidatedUpload upload, CancellationToken cancellationToken)
+    {
+        var digest = upload.Sha256!;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var synced = await db.Files.AsNoTracking()
+            .Where(f => f.Status == FileStatus.Synced && f.Sha256 == digest && (upload.Size == null || f.Size == upload.Size))
+            .OrderBy(f => f.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (synced is not null)
+        {
+            return new UploadRequestOutcome(
+                new UploadTicket(synced.Id, synced.Status, null, null, null, Deduplicated: true, TraceIds.Current), IsNew: false, Conflict: null);
+        }
+
+        var pending = await db.Files.SingleOrDefaultAsync(f => f.Status == FileStatus.Pending && f.DeclaredSha256 == digest, cancellationToken);
+        if (pending is null)
+        {
+            return null;
+        }
+
+        if (upload.Size is { } size && pending.DeclaredSize != size)
+        {
+            return new UploadRequestOutcome(null, IsNew: false,
+                Conflict: $"File {pending.Id} is already waiting for this digest with a declared size of {pending.DeclaredSize?.ToString() ?? "none"}.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (now >= pending.UploadExpiresAt)
+        {
+            pending.RenewUploadWindow(now + options.UploadUrlLifetime, now);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // It moved on meanwhile (uploaded, expired): look again from the start.
+                return await FindByDigestAsync(upload, cancellationToken);
+            }
+        }
+
+        return new UploadRequestOutcome(await TicketAsync(pending), IsNew: false, Conflict: null);
+    }
+
+    async Task<UploadTicket> TicketAsync(FileRecord file)
+    {
+        var (minLength, maxLength) = file.DeclaredSize is { } size ? (size, size) : (0L, options.MaxFileBytes);
+        var form = await storage.CreateUploadFormAsync(file.ObjectKey, file.ContentType, minLength, maxLength, file.UploadExpiresAt);
+        return new UploadTicket(file.Id, file.Status, form.Url.ToString(), form.Fields, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
+    }
+
+    /// <summary>
+    /// Confirms each file on its own (one file's problem does not fail the others), then publishes one
+    /// <c>FileUploaded</c> per file that became UPLOADED — also when a later file threw.
+    /// </summary>
+    public async Task<IReadOnlyList<ConfirmationResult>> ConfirmAsync(IReadOnlyList<ConfirmedUpload> uploads, CancellationToken cancellationToken)
+    {
+        var results = new List<ConfirmationResult>(uploads.Count);
+        var uploaded = new List<FileRecord>();
+        try
+        {
+            foreach (var upload in uploads)
+            {
+                var (result, newlyUploaded) = await ConfirmOneAsync(upload, cancellationToken);
+                results.Add(result);
+                if (newlyUploaded is not null)
+                {
+                    uploaded.Add(newlyUploaded);
+                }
+            }
+        }
+        finally
+        {
+            await PublishUploadedAsync(uploaded);
+        }
+
+        return results;
+    }
+
+    async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> ConfirmOneAsync(ConfirmedUpload upload, CancellationToken cancellationToken)
     {
         // Each round reads the file afresh; a lost race (another confirmation, the expiry) shows up as a concurrency conflict.
         while (true)
@@ -47,12 +142,12 @@ public sealed class FileUploads(
             var file = await db.Files.SingleOrDefaultAsync(f => f.Id == upload.FileId, cancellationToken);
             if (file is null)
             {
-                return Rejected(upload.FileId, null, ConfirmationCodes.FileNotFound, "No file has this id.");
+                return (Rejected(upload.FileId, null, ConfirmationCodes.FileNotFound, "No file has this id."), null);
             }
 
             if (file.Status != FileStatus.Pending)
             {
-                return Settled(file);
+                return (Settled(file), null);
             }
 
             var now = clock.GetUtcNow();
@@ -65,7 +160,7 @@ public sealed class FileUploads(
             else if (await CheckUploadedObjectAsync(file, upload.FileSize, cancellationToken) is { } problem)
             {
                 // Nothing changed: the file stays PENDING and the client may upload again and re-confirm.
-                return Rejected(file.Id, file.Status, problem.Code, problem.Detail);
+                return (Rejected(file.Id, file.Status, problem.Code, problem.Detail), null);
             }
             else
             {
@@ -81,12 +176,7 @@ public sealed class FileUploads(
                 continue;
             }
 
-            if (file.Status == FileStatus.Uploaded)
-            {
-                await PublishUploadedAsync(file, now);
-            }
-
-            return expired ?? Settled(file);
+            return (expired ?? Settled(file), file.Status == FileStatus.Uploaded ? file : null);
         }
     }
 
@@ -104,12 +194,6 @@ public sealed class FileUploads(
             .OrderBy(t => t.Id)
             .ToListAsync(cancellationToken);
         return FileDetails.From(file, history, TraceIds.Current);
-    }
-
-    Task<UploadForm> CreateUploadFormAsync(FileRecord file)
-    {
-        var (minLength, maxLength) = file.DeclaredSize is { } size ? (size, size) : (0L, options.MaxFileBytes);
-        return storage.CreateUploadFormAsync(file.ObjectKey, file.ContentType, minLength, maxLength, file.UploadExpiresAt);
     }
 
     /// <summary>Null when the stored object is what the client says and the limits allow; else what is wrong.</summary>
@@ -131,19 +215,25 @@ public sealed class FileUploads(
     }
 
     /// <summary>
-    /// The database already says UPLOADED: that is the truth. The event only triggers the worker, so a publish that
-    /// fails here is logged, and the worker's reconciler republishes files left UPLOADED.
+    /// The database already says UPLOADED: that is the truth. The events only trigger the worker, so a publish that
+    /// fails (the broker is down) is logged, and the worker's reconciler republishes files left UPLOADED.
     /// </summary>
-    async Task PublishUploadedAsync(FileRecord file, DateTimeOffset now)
+    async Task PublishUploadedAsync(IReadOnlyList<FileRecord> files)
     {
-        using var timeout = new CancellationTokenSource(PublishTimeout);
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(options.PublishTimeout);
         try
         {
-            await publisher.Publish(new FileUploaded(file.Id, file.ObjectKey, file.Size!.Value, now), timeout.Token);
+            await Task.WhenAll(files.Select(file =>
+                publisher.Publish(new FileUploaded(file.Id, file.ObjectKey, file.Size!.Value, file.UpdatedAt), timeout.Token)));
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Publishing FileUploaded for {FileId} failed; the reconciler will republish it", file.Id);
+            logger.LogError(ex, "Publishing FileUploaded for {Count} file(s) failed; the reconciler will republish them", files.Count);
         }
     }
 
@@ -157,6 +247,9 @@ public sealed class FileUploads(
     static ConfirmationResult Rejected(Guid fileId, FileStatus? status, string code, string detail) =>
         new(fileId, status, new ConfirmationError(code, detail));
 }
+
+/// <summary>A ticket, and whether it is a new file; or, instead, why the request conflicts with a file that exists.</summary>
+public sealed record UploadRequestOutcome(UploadTicket? Ticket, bool IsNew, string? Conflict);
 
 public static class ConfirmationCodes
 {

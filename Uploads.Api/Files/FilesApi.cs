@@ -14,7 +14,7 @@ public static class FilesApi
         files.MapPost("/presigned-upload", RequestUpload)
             .WithName("RequestUpload")
             .WithSummary("Ask for a presigned POST for one file")
-            .WithDescription("Creates a PENDING file and returns the URL and form fields for a multipart/form-data POST straight to storage. The file goes last, in a field named `file`.");
+            .WithDescription("Creates a PENDING file (201) and returns the URL and form fields for a multipart/form-data POST straight to storage; the file goes last, in a field named `file`. With a `sha256` already SYNCED, answers 200 with `deduplicated: true` and no upload fields; with a `sha256` still PENDING, answers 200 with that file and fresh fields.");
 
         files.MapPost("/confirm-uploads", ConfirmUploads)
             .WithName("ConfirmUploads")
@@ -25,10 +25,20 @@ public static class FilesApi
             .WithName("GetFile")
             .WithSummary("A file's metadata and the history of its states");
 
+        files.MapGet("/{fileId:guid}/content", GetContent)
+            .WithName("GetFileContent")
+            .WithSummary("The file's bytes, streamed")
+            .WithDescription("With Content-Type, Content-Length, Content-Disposition (the original filename) and ETag (the SHA-256). Honours If-None-Match (304) and a single Range (206). `X-Cache` says whether Redis served it. 409 unless the file is SYNCED.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         return files;
     }
 
-    public static async Task<Results<Created<UploadTicket>, ValidationProblem, ProblemHttpResult>> RequestUpload(
+    public static async Task<Results<Created<UploadTicket>, Ok<UploadTicket>, ValidationProblem, ProblemHttpResult>> RequestUpload(
         UploadRequest request, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var validation = UploadRequestValidator.Validate(request, options.Value);
@@ -42,8 +52,13 @@ public static class FilesApi
                 return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedContentType, "Content type not allowed", validation.Errors["content_type"][0]);
         }
 
-        var ticket = await uploads.RequestUploadAsync(validation.Upload!, cancellationToken);
-        return TypedResults.Created($"/files/{ticket.FileId}", ticket);
+        var outcome = await uploads.RequestUploadAsync(validation.Upload!, cancellationToken);
+        return outcome switch
+        {
+            { Conflict: { } conflict } => Problem(StatusCodes.Status409Conflict, ProblemCodes.DigestConflict, "Digest already pending", conflict),
+            { IsNew: true, Ticket: { } ticket } => TypedResults.Created($"/files/{ticket.FileId}", ticket),
+            _ => TypedResults.Ok(outcome.Ticket),
+        };
     }
 
     public static async Task<Results<Ok<ConfirmUploadsResponse>, ValidationProblem>> ConfirmUploads(
@@ -55,15 +70,13 @@ public static class FilesApi
             return Invalid(errors);
         }
 
-        var results = new List<ConfirmationResult>(files.Count);
-        foreach (var file in files)
-        {
-            results.Add(await uploads.ConfirmAsync(file, cancellationToken));
-        }
-
+        var results = await uploads.ConfirmAsync(files, cancellationToken);
         var confirmed = results.Count(r => r.Error is null);
         return TypedResults.Ok(new ConfirmUploadsResponse(confirmed, results, TraceIds.Current));
     }
+
+    public static Task<IResult> GetContent(Guid fileId, HttpContext http, FileContent content, CancellationToken cancellationToken) =>
+        content.ReadAsync(fileId, http, cancellationToken);
 
     public static async Task<Results<Ok<FileDetails>, ProblemHttpResult>> GetFile(
         Guid fileId, FileUploads uploads, CancellationToken cancellationToken) =>

@@ -15,6 +15,7 @@ public static class FilesServiceExtensions
             .Configure<IOptions<UploadOptions>>((kestrel, uploads) => kestrel.Limits.MaxRequestBodySize = uploads.Value.MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FileUploads>();
+        builder.Services.AddSingleton<FileContent>();
         return builder;
     }
 }

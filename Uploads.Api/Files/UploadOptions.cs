@@ -21,6 +21,10 @@ public sealed class UploadOptions
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>How long a confirmation waits for the broker before leaving the event to the reconciler.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     [Range(1, 1000)]
     public int MaxFilesPerConfirmation { get; set; } = 100;
 

@@ -39,10 +39,17 @@ sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExc
         var (status, code, detail) = Innermost(exception) switch
         {
             BadHttpRequestException bad => (bad.StatusCode, ProblemCodes.ForStatus(bad.StatusCode), Explain(bad)),
+            _ when DependencyOutage.IsOutage(exception) =>
+                (StatusCodes.Status503ServiceUnavailable, ProblemCodes.ServiceUnavailable, "A service this API depends on is unavailable; try again shortly."),
             _ => (StatusCodes.Status500InternalServerError, ProblemCodes.InternalError, "An unexpected error occurred."),
         };
 
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            logger.LogWarning("Dependency unavailable for {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            httpContext.Response.Headers.RetryAfter = "2";
+        }
+        else if (status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }

@@ -8,11 +8,14 @@ public static class ProblemCodes
     public const string FileTooLarge = "FILE_TOO_LARGE";
     public const string UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE";
     public const string FileNotFound = "FILE_NOT_FOUND";
+    public const string FileNotSynced = "FILE_NOT_SYNCED";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RateLimited = "RATE_LIMITED";
+    public const string DigestConflict = "DIGEST_CONFLICT";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 
     public static string ForStatus(int status) => status switch
@@ -23,6 +26,7 @@ public static class ProblemCodes
         StatusCodes.Status413PayloadTooLarge => RequestTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => RateLimited,
+        StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,
         _ when status >= 500 => InternalError,
         _ => $"HTTP_{status}",
     };

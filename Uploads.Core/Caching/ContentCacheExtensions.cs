@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using StackExchange.Redis;
 
 namespace Uploads.Core.Caching;
@@ -22,8 +24,12 @@ public static class ContentCacheExtensions
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
+        builder.Services.AddSingleton<CacheMetrics>();
         builder.Services.AddSingleton<FileContentCache>();
-        builder.Services.AddHealthChecks().AddRedis(services => services.GetRequiredService<IConnectionMultiplexer>(), "cache", tags: ["ready"]);
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CacheMetrics.MeterName));
+        // Degraded, not unhealthy: the service stays correct without its cache, only slower.
+        builder.Services.AddHealthChecks().AddRedis(
+            services => services.GetRequiredService<IConnectionMultiplexer>(), "cache", HealthStatus.Degraded, ["ready"]);
         return builder;
     }
 }

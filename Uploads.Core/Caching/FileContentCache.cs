@@ -11,6 +11,7 @@ namespace Uploads.Core.Caching;
 public sealed class FileContentCache(
     IConnectionMultiplexer redis,
     IOptions<ContentCacheOptions> options,
+    CacheMetrics metrics,
     ILogger<FileContentCache> logger)
 {
     public ContentCacheOptions Options { get; } = options.Value;
@@ -24,7 +25,33 @@ public sealed class FileContentCache(
     /// <see cref="CachedContentWriter.CommitAsync"/> publishes it under the real key in one atomic rename.
     /// </summary>
     public CachedContentWriter BeginWrite(Guid fileId) =>
-        new(redis.GetDatabase(), KeyFor(fileId), $"{KeyFor(fileId)}:staging:{Guid.NewGuid():N}", Options.TimeToLive, logger);
+        new(redis.GetDatabase(), KeyFor(fileId), $"{KeyFor(fileId)}:staging:{Guid.NewGuid():N}", Options.TimeToLive, metrics, logger);
+
+    /// <summary>The cached content, or <c>null</c> when it is not cached or Redis does not answer (the caller reads storage).</summary>
+    public async Task<byte[]?> TryReadAsync(Guid fileId)
+    {
+        try
+        {
+            byte[]? content = await redis.GetDatabase().StringGetAsync(KeyFor(fileId));
+            if (content is null)
+            {
+                metrics.Miss();
+            }
+            else
+            {
+                metrics.Hit();
+            }
+
+            return content;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            metrics.Unavailable("read");
+            metrics.Miss();
+            logger.LogWarning("Content cache unavailable, reading {FileId} from storage: {Message}", fileId, ex.Message);
+            return null;
+        }
+    }
 }
 
 public sealed class CachedContentWriter
@@ -33,15 +60,17 @@ public sealed class CachedContentWriter
     readonly RedisKey key;
     readonly RedisKey stagingKey;
     readonly TimeSpan timeToLive;
+    readonly CacheMetrics metrics;
     readonly ILogger logger;
     bool started;
 
-    internal CachedContentWriter(IDatabase redis, RedisKey key, RedisKey stagingKey, TimeSpan timeToLive, ILogger logger)
+    internal CachedContentWriter(IDatabase redis, RedisKey key, RedisKey stagingKey, TimeSpan timeToLive, CacheMetrics metrics, ILogger logger)
     {
         this.redis = redis;
         this.key = key;
         this.stagingKey = stagingKey;
         this.timeToLive = timeToLive;
+        this.metrics = metrics;
         this.logger = logger;
     }
 
@@ -99,6 +128,7 @@ public sealed class CachedContentWriter
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             IsWriting = false;
+            metrics.Unavailable("write");
             logger.LogWarning("Content cache unavailable, {Key} is not cached: {Message}", key, ex.Message);
         }
     }

@@ -7,4 +7,7 @@ public static class FailureReasons
     public const string ObjectMissing = "OBJECT_MISSING";
     public const string SizeChanged = "SIZE_CHANGED";
     public const string UploadWindowClosed = "UPLOAD_WINDOW_CLOSED";
+
+    /// <summary>Every delivery of the sync failed on a fault that retries did not cure; the detail follows the code.</summary>
+    public const string SyncFailed = "SYNC_FAILED";
 }

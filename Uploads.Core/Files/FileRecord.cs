@@ -25,9 +25,15 @@ public sealed class FileRecord
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset UploadExpiresAt { get; private set; }
 
-    /// <summary>Who holds the current sync: the id of the message being processed.</summary>
+    /// <summary>Who holds the current sync: a token of the one attempt that claimed it.</summary>
     public Guid? SyncClaim { get; private set; }
     public DateTimeOffset? SyncLeaseExpiresAt { get; private set; }
+
+    /// <summary>Deliveries of this file's sync that failed for good (after their retries in place).</summary>
+    public int FailedDeliveries { get; private set; }
+
+    /// <summary>When a <c>FileUploaded</c> was last published for this file: the reconciler republishes only after a pause.</summary>
+    public DateTimeOffset? SyncRequestedAt { get; private set; }
 
     /// <summary>PostgreSQL's <c>xmin</c>: every update is conditional on it, so concurrent writers cannot both win.</summary>
     public uint Version { get; private set; }
@@ -80,28 +86,49 @@ public sealed class FileRecord
 
     public void MarkUploaded(long size, DateTimeOffset now)
     {
-        Size = size;
         MoveTo(FileStatus.Uploaded, null, now);
+        Size = size;
+        SyncRequestedAt = now;
     }
+
+    public void RecordSyncRequested(DateTimeOffset now) => SyncRequestedAt = now;
 
     public void MarkExpired(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.UploadWindowClosed, now);
 
     /// <summary>Takes the file for syncing under <paramref name="claim"/> until <paramref name="leaseExpiresAt"/>.</summary>
     public void StartSync(Guid claim, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
     {
-        var reason = Status == FileStatus.Syncing
-            ? (SyncClaim == claim ? "retry" : "lease expired, taken over")
-            : null;
-        MoveTo(FileStatus.Syncing, reason, now);
+        if (!CanBeClaimed(now))
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Syncing);
+        }
+
+        MoveTo(FileStatus.Syncing, Status == FileStatus.Syncing ? "taken back after its lease ran out" : null, now);
         SyncClaim = claim;
         SyncLeaseExpiresAt = leaseExpiresAt;
     }
 
-    /// <summary>Whether a sync under <paramref name="claim"/> may take this file now.</summary>
-    public bool CanBeClaimedBy(Guid claim, DateTimeOffset now) => Status switch
+    /// <summary>
+    /// Counts a delivery that failed for good and leaves the file SYNCING, untouchable before <paramref name="retryAt"/>,
+    /// when the reconciler delivers it again. Not a transition: the file stays where it is.
+    /// </summary>
+    public void DeferSync(DateTimeOffset retryAt, DateTimeOffset now)
+    {
+        if (Status != FileStatus.Syncing)
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Syncing);
+        }
+
+        FailedDeliveries++;
+        SyncLeaseExpiresAt = retryAt;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Whether a sync may take this file now: it waits for one, or its holder's lease ran out (the holder died or let go).</summary>
+    public bool CanBeClaimed(DateTimeOffset now) => Status switch
     {
         FileStatus.Uploaded => true,
-        FileStatus.Syncing => SyncClaim == claim || SyncLeaseExpiresAt <= now,
+        FileStatus.Syncing => SyncLeaseExpiresAt <= now,
         _ => false,
     };
 

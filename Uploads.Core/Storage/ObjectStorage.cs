@@ -56,12 +56,21 @@ public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options
         }
     }
 
-    /// <summary>Opens the object for streaming, or returns <c>null</c> when there is no such object.</summary>
-    public async Task<StoredObject?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the object (or the inclusive byte range <paramref name="from"/>–<paramref name="to"/> of it) for streaming,
+    /// or returns <c>null</c> when there is no such object.
+    /// </summary>
+    public async Task<StoredObject?> OpenReadAsync(string key, CancellationToken cancellationToken, long? from = null, long? to = null)
     {
+        var request = new GetObjectRequest { BucketName = options.Bucket, Key = key };
+        if (from is { } first && to is { } last)
+        {
+            request.ByteRange = new ByteRange(first, last);
+        }
+
         try
         {
-            return new StoredObject(await s3.GetObjectAsync(options.Bucket, key, cancellationToken));
+            return new StoredObject(await s3.GetObjectAsync(request, cancellationToken));
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {

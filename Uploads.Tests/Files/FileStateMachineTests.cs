@@ -51,16 +51,17 @@ public sealed class FileStateMachineTests
     }
 
     [Fact]
-    public void A_syncing_file_is_held_by_its_claim_until_the_lease_runs_out()
+    public void A_syncing_file_cannot_be_claimed_again_until_its_lease_runs_out()
     {
         var file = NewFile();
         file.MarkUploaded(10, Now);
         var claim = Guid.NewGuid();
         file.StartSync(claim, Now.AddMinutes(5), Now);
 
-        Assert.True(file.CanBeClaimedBy(claim, Now.AddMinutes(1)));
-        Assert.False(file.CanBeClaimedBy(Guid.NewGuid(), Now.AddMinutes(1)));
-        Assert.True(file.CanBeClaimedBy(Guid.NewGuid(), Now.AddMinutes(5)));
+        Assert.False(file.CanBeClaimed(Now.AddMinutes(1)));
+        Assert.Throws<InvalidFileTransitionException>(() => file.StartSync(Guid.NewGuid(), Now.AddMinutes(6), Now.AddMinutes(1)));
+        Assert.True(file.IsHeldBy(claim));
+        Assert.True(file.CanBeClaimed(Now.AddMinutes(5)));
     }
 
     [Fact]
@@ -69,11 +70,29 @@ public sealed class FileStateMachineTests
         var file = NewFile();
         file.MarkUploaded(10, Now);
         file.StartSync(Guid.NewGuid(), Now.AddMinutes(5), Now);
+        var successor = Guid.NewGuid();
 
-        file.StartSync(Guid.NewGuid(), Now.AddMinutes(11), Now.AddMinutes(6));
+        file.StartSync(successor, Now.AddMinutes(11), Now.AddMinutes(6));
 
-        Assert.Equal("lease expired, taken over", file.History[^1].Reason);
+        Assert.Equal("taken back after its lease ran out", file.History[^1].Reason);
         Assert.Equal(FileStatus.Syncing, file.History[^1].FromStatus);
+        Assert.True(file.IsHeldBy(successor));
+    }
+
+    [Fact]
+    public void A_deferred_sync_counts_a_failed_delivery_and_holds_the_file_until_the_retry_time()
+    {
+        var file = NewFile();
+        file.MarkUploaded(10, Now);
+        file.StartSync(Guid.NewGuid(), Now.AddMinutes(1), Now);
+
+        file.DeferSync(Now.AddMinutes(10), Now.AddSeconds(5));
+
+        Assert.Equal(1, file.FailedDeliveries);
+        Assert.Equal(FileStatus.Syncing, file.Status);
+        Assert.False(file.CanBeClaimed(Now.AddMinutes(9)));
+        Assert.True(file.CanBeClaimed(Now.AddMinutes(10)));
+        Assert.Equal(3, file.History.Count);
     }
 
     [Theory]

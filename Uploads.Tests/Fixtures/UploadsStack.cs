@@ -32,7 +32,20 @@ public sealed class UploadsStack : IAsyncLifetime
             StateDirectory = StateDirectory,
             Log = line => { lock (log) { log.Add(line); } },
         });
-        Resources = builder.AddUploads();
+        // Two workers compete for every message, as in production; the reconciler and leases run fast, so that
+        // recovery tests wait seconds, not minutes.
+        Resources = builder.AddUploads(workerReplicas: 2);
+        foreach (var worker in Resources.Workers)
+        {
+            worker.WithEnvironment("Reconciler__Interval", "00:00:00.500")
+                .WithEnvironment("Reconciler__RepublishAfter", "00:00:03")
+                .WithEnvironment("Reconciler__ExpiryGrace", "00:00:00")
+                .WithEnvironment("Sync__Lease", "00:00:06")
+                .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01");
+        }
+
+        Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", "00:00:00")
+            .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
         App = builder.Build();
 
         using var timeout = new CancellationTokenSource(StartTimeout);

@@ -24,17 +24,96 @@ public sealed class FileSynchronizer(
 {
     readonly SyncOptions options = options.Value;
 
-    /// <param name="claim">Identifies this attempt; a retry of the same message reuses it and may take the file back at once.</param>
-    public async Task SyncAsync(Guid fileId, Guid claim, CancellationToken cancellationToken)
+    public async Task SyncAsync(Guid fileId, CancellationToken cancellationToken)
     {
+        // Each attempt claims under a token of its own: copies of one message cannot share a claim.
+        var claim = Guid.NewGuid();
         var file = await ClaimAsync(fileId, claim, cancellationToken);
         if (file is null)
         {
             return;
         }
 
-        var outcome = await ReadAsync(file, cancellationToken);
-        await SettleAsync(fileId, claim, outcome, cancellationToken);
+        try
+        {
+            SyncOutcome outcome;
+            await using (var lease = LeaseKeeper.Start(databases, clock, fileId, claim, options.Lease, cancellationToken))
+            {
+                try
+                {
+                    outcome = await ReadAsync(file, lease.Token);
+                }
+                catch (OperationCanceledException) when (lease.Token.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("File {FileId} was taken over while syncing; stopping this sync", fileId);
+                    return;
+                }
+            }
+
+            await SettleAsync(fileId, claim, outcome, cancellationToken);
+        }
+        catch
+        {
+            // A transient fault (retried in place) or a shutdown (the message goes back to the queue): either way
+            // the next attempt, here or in another worker, may take the file at once.
+            await ReleaseAsync(fileId, claim);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A delivery failed for good (retries in place did not help): deliver it again later, through the reconciler,
+    /// or FAILED with the reason once every delivery was spent.
+    /// </summary>
+    public async Task HandleFailedDeliveryAsync(Guid fileId, string fault, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (file is null || file.Status != FileStatus.Syncing || !file.CanBeClaimed(now))
+        {
+            // Settled, or held by a live sync: nothing to do. An UPLOADED file is republished by the reconciler.
+            return;
+        }
+
+        if (file.FailedDeliveries + 1 >= options.MaxDeliveries)
+        {
+            var reason = $"{FailureReasons.SyncFailed}: {fault}";
+            file.MarkFailed(reason.Length > 512 ? reason[..512] : reason, now);
+            logger.LogError("File {FileId} FAILED after {Deliveries} failed deliveries: {Fault}", fileId, file.FailedDeliveries + 1, fault);
+        }
+        else
+        {
+            var delay = options.RedeliveryDelays[Math.Min(file.FailedDeliveries, options.RedeliveryDelays.Length - 1)];
+            file.DeferSync(now + delay, now);
+            logger.LogWarning("File {FileId} delivery {Delivery} failed ({Fault}); delivering again in {Delay}", fileId, file.FailedDeliveries, fault, delay);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogInformation("File {FileId} changed while handling its failed delivery; leaving it as it is", fileId);
+        }
+    }
+
+    async Task ReleaseAsync(Guid fileId, Guid claim)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await using var db = await databases.CreateDbContextAsync(timeout.Token);
+            var now = clock.GetUtcNow();
+            await db.Files
+                .Where(f => f.Id == fileId && f.Status == FileStatus.Syncing && f.SyncClaim == claim)
+                .ExecuteUpdateAsync(set => set.SetProperty(f => f.SyncLeaseExpiresAt, now), timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not release file {FileId}; its lease will run out instead: {Message}", fileId, ex.Message);
+        }
     }
 
     async Task<FileRecord?> ClaimAsync(Guid fileId, Guid claim, CancellationToken cancellationToken)
@@ -42,9 +121,9 @@ public sealed class FileSynchronizer(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (file is null || !file.CanBeClaimedBy(claim, now))
+        if (file is null || !file.CanBeClaimed(now))
         {
-            logger.LogInformation("File {FileId} is {Status}: nothing to sync", fileId, file?.Status.ToString() ?? "unknown");
+            logger.LogInformation("File {FileId} is {Status}: nothing to sync now", fileId, file?.Status.ToString() ?? "unknown");
             return null;
         }
 

@@ -7,8 +7,7 @@ namespace Uploads.Worker.Sync;
 public sealed class FileUploadedConsumer(FileSynchronizer synchronizer) : IConsumer<FileUploaded>
 {
     public Task Consume(ConsumeContext<FileUploaded> context) =>
-        // The message id names the claim: a retry or redelivery of this message may take the file back at once.
-        synchronizer.SyncAsync(context.Message.FileId, context.MessageId ?? NewId.NextGuid(), context.CancellationToken);
+        synchronizer.SyncAsync(context.Message.FileId, context.CancellationToken);
 }
 
 public sealed class FileUploadedConsumerDefinition : ConsumerDefinition<FileUploadedConsumer>

@@ -6,9 +6,20 @@ public sealed class SyncOptions
 {
     public const string Section = "Sync";
 
-    /// <summary>How long a claim on a SYNCING file lasts before another worker may take the file over.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a claim on a SYNCING file lasts before another worker may take the file over. A live sync renews it
+    /// every third of this, so it bounds how long a dead worker's file waits, not how long a sync may take.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:03", "1.00:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Deliveries of a file's sync before it is FAILED; each one has already been retried in place.</summary>
+    [Range(1, 100)]
+    public int MaxDeliveries { get; set; } = 4;
+
+    /// <summary>The pause before the next delivery after a delivery failed for good; the last value repeats.</summary>
+    [MinLength(1)]
+    public TimeSpan[] RedeliveryDelays { get; set; } = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
     /// <summary>Bytes read from storage at a time: the worker's memory per file does not grow beyond this.</summary>
     [Range(4096, 16 * 1024 * 1024)]

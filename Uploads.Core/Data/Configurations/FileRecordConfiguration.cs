@@ -32,11 +32,22 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.Property(f => f.UploadExpiresAt).HasColumnName("upload_expires_at");
         file.Property(f => f.SyncClaim).HasColumnName("sync_claim");
         file.Property(f => f.SyncLeaseExpiresAt).HasColumnName("sync_lease_expires_at");
+        file.Property(f => f.FailedDeliveries).HasColumnName("failed_deliveries");
+        file.Property(f => f.SyncRequestedAt).HasColumnName("sync_requested_at");
         file.Property(f => f.Version).IsRowVersion();
 
         file.HasIndex(f => f.ObjectKey).IsUnique().HasDatabaseName("ux_files_object_key");
         file.HasIndex(f => new { f.Status, f.UpdatedAt }).HasDatabaseName("ix_files_status_updated_at");
         file.HasIndex(f => f.ExternalId).HasDatabaseName("ix_files_external_id");
+
+        // Deduplication: at most one PENDING upload per digest (concurrent identical requests create one record),
+        // and a quick look-up of SYNCED content by digest.
+        file.HasIndex(f => f.DeclaredSha256).IsUnique()
+            .HasFilter("status = 'PENDING' AND declared_sha256 IS NOT NULL")
+            .HasDatabaseName(DatabaseNames.PendingDigestIndex);
+        file.HasIndex(f => new { f.Sha256, f.Size })
+            .HasFilter("status = 'SYNCED'")
+            .HasDatabaseName("ix_files_synced_sha256");
 
         file.HasMany(f => f.History)
             .WithOne()

@@ -53,6 +53,10 @@ namespace Uploads.Core.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("external_id");
 
+                    b.Property<int>("FailedDeliveries")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_deliveries");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
@@ -94,6 +98,10 @@ namespace Uploads.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sync_lease_expires_at");
 
+                    b.Property<DateTimeOffset?>("SyncRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sync_requested_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -110,12 +118,21 @@ namespace Uploads.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DeclaredSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ux_files_pending_declared_sha256")
+                        .HasFilter("status = 'PENDING' AND declared_sha256 IS NOT NULL");
+
                     b.HasIndex("ExternalId")
                         .HasDatabaseName("ix_files_external_id");
 
                     b.HasIndex("ObjectKey")
                         .IsUnique()
                         .HasDatabaseName("ux_files_object_key");
+
+                    b.HasIndex("Sha256", "Size")
+                        .HasDatabaseName("ix_files_synced_sha256")
+                        .HasFilter("status = 'SYNCED'");
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_files_status_updated_at");

@@ -1,0 +1,118 @@
+using System.Diagnostics.Metrics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Uploads.Core.Contracts;
+using Uploads.Core.Data;
+using Uploads.Core.Files;
+using Uploads.Core.Storage;
+
+namespace Uploads.Worker.Reconciliation;
+
+/// <summary>
+/// Repairs what a lost or failed message left behind, at start-up and then on a timer: republishes files waiting too long
+/// for their sync (UPLOADED, or SYNCING past their lease because a worker died or a delivery failed), and expires PENDING
+/// uploads whose window closed, deleting what was uploaded. Every repair is a conditional update, so several workers
+/// can reconcile at once; a duplicate event it may cause is harmless, the consumer being idempotent.
+/// </summary>
+public sealed class Reconciler(
+    IDbContextFactory<UploadsDbContext> databases,
+    IBus bus,
+    ObjectStorage storage,
+    IOptions<ReconcilerOptions> options,
+    TimeProvider clock,
+    IMeterFactory meterFactory,
+    ILogger<Reconciler> logger) : BackgroundService
+{
+    public const string MeterName = "Uploads.Reconciler";
+    readonly ReconcilerOptions options = options.Value;
+    readonly Counter<long> repairs = meterFactory.Create(MeterName)
+        .CreateCounter<long>("uploads.reconciler.repairs", description: "Files the reconciler republished or expired.");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Interval, clock);
+        do
+        {
+            try
+            {
+                await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Reconciliation pass failed, trying again in {Interval}: {Message}", options.Interval, ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        await RepublishWaitingAsync(cancellationToken);
+        await ExpireAbandonedAsync(cancellationToken);
+    }
+
+    async Task RepublishWaitingAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var requestedBefore = now - options.RepublishAfter;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var waiting = await db.Files
+            .Where(f => (f.Status == FileStatus.Uploaded || (f.Status == FileStatus.Syncing && f.SyncLeaseExpiresAt < now))
+                && (f.SyncRequestedAt == null || f.SyncRequestedAt < requestedBefore))
+            .OrderBy(f => f.SyncRequestedAt)
+            .Take(options.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        foreach (var file in waiting)
+        {
+            file.RecordSyncRequested(now);
+        }
+
+        // One save for the batch: a file another worker changed meanwhile fails it, and the next pass tries again.
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return;
+        }
+
+        foreach (var file in waiting)
+        {
+            await bus.Publish(new FileUploaded(file.Id, file.ObjectKey, file.Size ?? 0, now), cancellationToken);
+            repairs.Add(1, new KeyValuePair<string, object?>("repair", file.Status == FileStatus.Uploaded ? "republish_uploaded" : "retake_syncing"));
+            logger.LogInformation("Republished FileUploaded for {FileId}, {Status} since {Since}", file.Id, file.Status, file.UpdatedAt);
+        }
+    }
+
+    async Task ExpireAbandonedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var expiredBefore = now - options.ExpiryGrace;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var abandoned = await db.Files
+            .Where(f => f.Status == FileStatus.Pending && f.UploadExpiresAt < expiredBefore)
+            .OrderBy(f => f.UploadExpiresAt)
+            .Take(options.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        foreach (var file in abandoned)
+        {
+            // The object first: should the update then lose a race, the file is still PENDING and the next pass retries.
+            await storage.DeleteAsync(file.ObjectKey, cancellationToken);
+            file.MarkExpired(now);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                repairs.Add(1, new KeyValuePair<string, object?>("repair", "expire_pending"));
+                logger.LogInformation("File {FileId} EXPIRED: its upload window closed at {ExpiresAt}", file.Id, file.UploadExpiresAt);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.Entry(file).State = EntityState.Detached;
+            }
+        }
+    }
+}
