@@ -20,9 +20,11 @@ public static class ContentCacheExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        // Not failing on connect: the service runs, and stays correct, while Redis is down.
+        // Not failing on connect: the service runs, and stays correct, while Redis is down. And no backlog: a command
+        // while disconnected fails at once instead of waiting for a reconnect; the caller goes to storage.
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(configuration));
         builder.Services.AddSingleton<CacheMetrics>();
         builder.Services.AddSingleton<FileContentCache>();

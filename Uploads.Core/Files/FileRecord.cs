@@ -53,6 +53,7 @@ public sealed class FileRecord
         DateTimeOffset uploadExpiresAt,
         DateTimeOffset now)
     {
+        now = Stored(now);
         var file = new FileRecord
         {
             Id = id,
@@ -65,7 +66,7 @@ public sealed class FileRecord
             Status = FileStatus.Pending,
             CreatedAt = now,
             UpdatedAt = now,
-            UploadExpiresAt = uploadExpiresAt,
+            UploadExpiresAt = Stored(uploadExpiresAt),
         };
         file.history.Add(new FileTransition(id, null, FileStatus.Pending, now, null, CurrentTraceId()));
         return file;
@@ -80,18 +81,18 @@ public sealed class FileRecord
             throw new InvalidFileTransitionException(Id, Status, FileStatus.Pending);
         }
 
-        UploadExpiresAt = expiresAt;
-        UpdatedAt = now;
+        UploadExpiresAt = Stored(expiresAt);
+        UpdatedAt = Stored(now);
     }
 
     public void MarkUploaded(long size, DateTimeOffset now)
     {
         MoveTo(FileStatus.Uploaded, null, now);
         Size = size;
-        SyncRequestedAt = now;
+        SyncRequestedAt = UpdatedAt;
     }
 
-    public void RecordSyncRequested(DateTimeOffset now) => SyncRequestedAt = now;
+    public void RecordSyncRequested(DateTimeOffset now) => SyncRequestedAt = Stored(now);
 
     public void MarkExpired(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.UploadWindowClosed, now);
 
@@ -105,7 +106,7 @@ public sealed class FileRecord
 
         MoveTo(FileStatus.Syncing, Status == FileStatus.Syncing ? "taken back after its lease ran out" : null, now);
         SyncClaim = claim;
-        SyncLeaseExpiresAt = leaseExpiresAt;
+        SyncLeaseExpiresAt = Stored(leaseExpiresAt);
     }
 
     /// <summary>
@@ -120,8 +121,8 @@ public sealed class FileRecord
         }
 
         FailedDeliveries++;
-        SyncLeaseExpiresAt = retryAt;
-        UpdatedAt = now;
+        SyncLeaseExpiresAt = Stored(retryAt);
+        UpdatedAt = Stored(now);
     }
 
     /// <summary>Whether a sync may take this file now: it waits for one, or its holder's lease ran out (the holder died or let go).</summary>
@@ -155,10 +156,14 @@ public sealed class FileRecord
             throw new InvalidFileTransitionException(Id, Status, to);
         }
 
+        now = Stored(now);
         history.Add(new FileTransition(Id, Status, to, now, reason, CurrentTraceId()));
         Status = to;
         UpdatedAt = now;
     }
+
+    /// <summary>PostgreSQL keeps microseconds: holding no finer time keeps what the API answers equal to what it stores.</summary>
+    static DateTimeOffset Stored(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
     void ReleaseClaim()
     {

@@ -15,7 +15,14 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
     readonly StringBuilder output = new();
 
     [Fact]
-    public async Task Stopping_leaves_no_process_behind_and_a_restart_finds_the_earlier_files()
+    public Task Stopping_leaves_no_process_behind_and_a_restart_finds_the_earlier_files() =>
+        WithAppHostOutputOnFailure(StopAndRestartAsync);
+
+    [Fact]
+    public Task Stopping_during_start_up_leaves_no_process_behind() =>
+        WithAppHostOutputOnFailure(StopDuringStartUpAsync);
+
+    async Task StopAndRestartAsync()
     {
         var content = UploadsClient.RandomBytes(5000);
         Guid fileId;
@@ -48,8 +55,7 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Stopping_during_start_up_leaves_no_process_behind()
+    async Task StopDuringStartUpAsync()
     {
         using var appHost = LaunchAppHost();
         await Eventually.TrueAsync(
@@ -63,6 +69,19 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
         Assert.Equal(0, appHost.ExitCode);
         var survivors = started.Concat(ProcessTree.DescendantsOf(appHost.Id)).Where(p => p.IsAlive).Select(p => $"{p.Id} {p.Command}").ToList();
         Assert.True(survivors.Count == 0, $"Still running after the AppHost stopped:\n{string.Join('\n', survivors)}");
+    }
+
+    /// <summary>A failure says what the AppHost printed: which resource exited, and where its log is.</summary>
+    async Task WithAppHostOutputOnFailure(Func<Task> test)
+    {
+        try
+        {
+            await test();
+        }
+        catch (Exception ex) when (ex is not InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{ex.Message}\nThe AppHost printed:\n{Output()}", ex);
+        }
     }
 
     async Task<Process> StartAppHostAsync()

@@ -32,7 +32,17 @@ public sealed class UploadsClient(HttpClient api)
     }
 
     /// <summary>A real multipart/form-data POST to the presigned URL: every form field, then the file, last, named <c>file</c>.</summary>
-    public static async Task UploadToStorageAsync(UploadTicket ticket, byte[] content, string filename = "file.bin")
+    public static Task UploadToStorageAsync(UploadTicket ticket, byte[] content, string filename = "file.bin") =>
+        UploadToStorageAsync(ticket, new ByteArrayContent(content), filename);
+
+    /// <summary>The same POST, streaming the file from disk.</summary>
+    public static async Task UploadFileToStorageAsync(UploadTicket ticket, string path)
+    {
+        await using var file = File.OpenRead(path);
+        await UploadToStorageAsync(ticket, new StreamContent(file, 1024 * 1024), Path.GetFileName(path));
+    }
+
+    static async Task UploadToStorageAsync(UploadTicket ticket, HttpContent file, string filename)
     {
         using var form = new MultipartFormDataContent();
         foreach (var (name, value) in ticket.FormFields!)
@@ -40,7 +50,6 @@ public sealed class UploadsClient(HttpClient api)
             form.Add(new StringContent(value), name);
         }
 
-        var file = new ByteArrayContent(content);
         file.Headers.ContentType = MediaTypeHeaderValue.Parse(ticket.FormFields!["Content-Type"]);
         form.Add(file, "file", filename);
         using var response = await Storage.PostAsync(ticket.UploadUrl, form);
@@ -89,11 +98,34 @@ public sealed class UploadsClient(HttpClient api)
         return bytes;
     }
 
+    /// <summary>
+    /// Retries <paramref name="call"/> while a dependency is out (503) or the API does not answer, as a client should;
+    /// any other failure, a 500 above all, fails at once.
+    /// </summary>
+    public static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode is null or System.Net.HttpStatusCode.ServiceUnavailable && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            }
+        }
+    }
+
     static async Task EnsureSuccessAsync(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
+            throw new HttpRequestException(
+                $"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}",
+                null,
+                response.StatusCode);
         }
     }
 }

@@ -16,6 +16,9 @@ namespace Uploads.Tests.Fixtures;
 public sealed class UploadsStack : IAsyncLifetime
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    /// <summary>How long after its URL expired a PENDING upload is still confirmable, here; production uses minutes.</summary>
+    const string ExpiryGrace = "00:00:02";
     readonly List<string> log = [];
 
     public string StateDirectory { get; } = Directory.CreateTempSubdirectory("uploads-tests-").FullName;
@@ -39,12 +42,12 @@ public sealed class UploadsStack : IAsyncLifetime
         {
             worker.WithEnvironment("Reconciler__Interval", "00:00:00.500")
                 .WithEnvironment("Reconciler__RepublishAfter", "00:00:03")
-                .WithEnvironment("Reconciler__ExpiryGrace", "00:00:00")
+                .WithEnvironment("Reconciler__ExpiryGrace", ExpiryGrace)
                 .WithEnvironment("Sync__Lease", "00:00:06")
                 .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01");
         }
 
-        Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", "00:00:00")
+        Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
             .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
         App = builder.Build();
 
@@ -58,9 +61,32 @@ public sealed class UploadsStack : IAsyncLifetime
             new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
     }
 
+    /// <summary>Starts resources again (after a test stopped or killed them) and waits until they serve.</summary>
+    public async Task StartAsync(IEnumerable<Resource> resources)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        foreach (var resource in resources)
+        {
+            await resource.StartAsync(timeout.Token);
+        }
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = OpenDatabase();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+
     public NpgsqlConnection OpenDatabase()
     {
-        var connection = new NpgsqlConnection(Resources.Database.ConnectionString);
+        // Unpooled: a test may restart PostgreSQL, which would leave pooled connections dead.
+        var connection = new NpgsqlConnection($"{Resources.Database.ConnectionString};Pooling=false");
         connection.Open();
         return connection;
     }

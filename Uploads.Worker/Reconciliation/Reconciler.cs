@@ -25,6 +25,7 @@ public sealed class Reconciler(
     ILogger<Reconciler> logger) : BackgroundService
 {
     public const string MeterName = "Uploads.Reconciler";
+    static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(5);
     readonly ReconcilerOptions options = options.Value;
     readonly Counter<long> repairs = meterFactory.Create(MeterName)
         .CreateCounter<long>("uploads.reconciler.repairs", description: "Files the reconciler republished or expired.");
@@ -79,9 +80,12 @@ public sealed class Reconciler(
             return;
         }
 
+        // A broker that is down must not stall the pass (expiry comes next); these files are due again after RepublishAfter.
+        using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishTimeout.CancelAfter(PublishTimeout);
         foreach (var file in waiting)
         {
-            await bus.Publish(new FileUploaded(file.Id, file.ObjectKey, file.Size ?? 0, now), cancellationToken);
+            await bus.Publish(new FileUploaded(file.Id, file.ObjectKey, file.Size ?? 0, now), publishTimeout.Token);
             repairs.Add(1, new KeyValuePair<string, object?>("repair", file.Status == FileStatus.Uploaded ? "republish_uploaded" : "retake_syncing"));
             logger.LogInformation("Republished FileUploaded for {FileId}, {Status} since {Since}", file.Id, file.Status, file.UpdatedAt);
         }

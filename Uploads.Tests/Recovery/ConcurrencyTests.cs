@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using MassTransit;
+using Uploads.Api.Files;
+using Uploads.Core.Contracts;
+using Uploads.Core.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Recovery;
+
+[Collection(StackCollection.Name)]
+public sealed class ConcurrencyTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task The_same_event_delivered_twice_to_two_workers_syncs_the_file_once()
+    {
+        using var large = await LargeFile.CreateAsync(64L * 1024 * 1024);
+        var ticket = await stack.Client.RequestUploadAsync("twice.bin", large.Length, large.Sha256);
+        await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
+
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(stack.Resources.Messaging.ConnectionString)));
+        await bus.StartAsync();
+        try
+        {
+            await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
+            // The one event, published again twice under one message id while the first copy is being synced:
+            // both workers get a copy, at the same time.
+            var duplicate = new FileUploaded(ticket.FileId, $"files/{ticket.FileId:N}", large.Length, DateTimeOffset.UtcNow);
+            var messageId = NewId.NextGuid();
+            await Task.WhenAll(
+                bus.Publish(duplicate, context => context.MessageId = messageId),
+                bus.Publish(duplicate, context => context.MessageId = messageId));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        Assert.Equal(large.Sha256, file.Sha256);
+        Assert.Equal([FileStatus.Pending, FileStatus.Uploaded, FileStatus.Syncing, FileStatus.Synced], file.History.Select(h => h.Status));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_identical_requests_with_one_digest_create_one_record()
+    {
+        var content = UploadsClient.RandomBytes(777);
+        var digest = UploadsClient.Sha256Of(content);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            stack.Client.PostJsonAsync("/files/presigned-upload", new { filename = "same.bin", size = content.Length, sha256 = digest })));
+        var tickets = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<UploadTicket>(UploadsClient.Json)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.OK }));
+        Assert.Single(tickets.Select(t => t!.FileId).Distinct());
+        Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM files WHERE declared_sha256 = @digest", ("digest", digest)));
+    }
+
+    [Fact]
+    public async Task Content_already_synced_is_deduplicated_and_nothing_needs_uploading()
+    {
+        var content = UploadsClient.RandomBytes(1234);
+        var original = await stack.Client.UploadAndConfirmAsync(content);
+        await stack.Client.WaitForStatusAsync(original, FileStatus.Synced);
+
+        using var response = await stack.Client.PostJsonAsync("/files/presigned-upload",
+            new { filename = "again.bin", size = content.Length, sha256 = UploadsClient.Sha256Of(content) });
+        var ticket = await response.Content.ReadFromJsonAsync<UploadTicket>(UploadsClient.Json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(ticket!.Deduplicated);
+        Assert.Equal(original, ticket.FileId);
+        Assert.Equal(FileStatus.Synced, ticket.Status);
+        Assert.Null(ticket.UploadUrl);
+        Assert.Null(ticket.FormFields);
+    }
+
+    [Fact]
+    public async Task A_pending_digest_requested_again_answers_the_same_file_with_its_window_renewed_once_expired()
+    {
+        var digest = UploadsClient.Sha256Of(UploadsClient.RandomBytes(64));
+        var first = await stack.Client.RequestUploadAsync("pending.bin", 64, digest);
+        var again = await stack.Client.RequestUploadAsync("pending.bin", 64, digest);
+        // The URL just expired, still within the grace: the test moves the clock of this record, not of the machine.
+        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '200 milliseconds' WHERE id = @id", ("id", first.FileId));
+
+        var renewed = await stack.Client.RequestUploadAsync("pending.bin", 64, digest);
+
+        Assert.Equal(first.FileId, again.FileId);
+        Assert.Equal(first.ExpiresAt, again.ExpiresAt);
+        Assert.Equal(first.FileId, renewed.FileId);
+        Assert.Equal(FileStatus.Pending, renewed.Status);
+        Assert.False(renewed.Deduplicated);
+        Assert.True(renewed.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(14));
+        Assert.NotEqual(first.FormFields!["Policy"], renewed.FormFields!["Policy"]);
+    }
+
+    [Fact]
+    public async Task An_abandoned_upload_expires_its_object_is_deleted_and_confirming_it_answers_EXPIRED()
+    {
+        var content = UploadsClient.RandomBytes(100);
+        var ticket = await stack.Client.RequestUploadAsync("abandoned.bin", content.Length);
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        // The upload window closes: the test moves the clock of this record instead of waiting fifteen minutes.
+        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 minute' WHERE id = @id", ("id", ticket.FileId));
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Expired);
+        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+
+        Assert.Equal(FileStatus.Expired, file.Status);
+        Assert.Equal(FailureReasons.UploadWindowClosed, file.History[^1].Reason);
+        Assert.Equal(ConfirmationCodes.Expired, confirmation.Results.Single().Error?.Code);
+        Assert.Equal(0, confirmation.Confirmed);
+        var objectGone = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(
+            () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, $"files/{ticket.FileId:N}"));
+        Assert.Equal(HttpStatusCode.NotFound, objectGone.StatusCode);
+    }
+}

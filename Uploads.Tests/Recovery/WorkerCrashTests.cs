@@ -1,0 +1,71 @@
+using Uploads.Core.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Recovery;
+
+[Collection(StackCollection.Name)]
+public sealed class WorkerCrashTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task A_worker_killed_while_hashing_a_large_file_comes_back_and_syncs_it_once()
+    {
+        using var large = await LargeFile.CreateAsync(400L * 1024 * 1024);
+        var ticket = await stack.Client.RequestUploadAsync("large.bin", large.Length, large.Sha256);
+        await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
+        await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
+
+        var syncing = await Eventually.MatchesAsync(
+            () => stack.Client.GetFileAsync(ticket.FileId), f => f.Status != FileStatus.Uploaded, "the sync to start");
+        Assert.Equal(FileStatus.Syncing, syncing.Status);
+        foreach (var worker in stack.Resources.Workers)
+        {
+            await worker.KillAsync();
+        }
+
+        // The kill landed mid-hash: nothing is left to move the file, so it must still be SYNCING.
+        Assert.Equal(FileStatus.Syncing, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
+        await stack.StartAsync(stack.Resources.Workers);
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(3));
+        Assert.Equal(FileStatus.Synced, file.Status);
+        Assert.Equal(large.Sha256, file.Sha256);
+        Assert.Single(file.History, h => h.Status == FileStatus.Synced);
+        Assert.Equal("taken back after its lease ran out", file.History.Last(h => h.Status == FileStatus.Syncing).Reason);
+    }
+
+    [Fact]
+    public async Task A_soak_of_hundreds_of_files_survives_two_worker_crashes()
+    {
+        const int count = 300;
+        var contents = Enumerable.Range(0, count).Select(i => UploadsClient.RandomBytes(4096 + i * 31)).ToArray();
+        var fileIds = new Guid[count];
+        var done = 0;
+        var crashes = Task.Run(async () =>
+        {
+            foreach (var (worker, after) in new[] { (stack.Resources.Workers[0], count / 3), (stack.Resources.Workers[1], 2 * count / 3) })
+            {
+                await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref done) >= after), $"{after} files to be confirmed");
+                await worker.KillAsync();
+                await stack.StartAsync([worker]);
+            }
+        });
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            fileIds[i] = await stack.Client.UploadAndConfirmAsync(contents[i], $"soak-{i}.bin");
+            Interlocked.Increment(ref done);
+        });
+        await crashes;
+
+        for (var i = 0; i < count; i++)
+        {
+            var file = await stack.Client.WaitForStatusAsync(fileIds[i], FileStatus.Synced, TimeSpan.FromMinutes(2));
+            Assert.Equal(FileStatus.Synced, file.Status);
+            Assert.Equal(UploadsClient.Sha256Of(contents[i]), file.Sha256);
+        }
+
+        Assert.Equal(0, await stack.CountAsync(
+            "SELECT count(*) FROM (SELECT file_id FROM file_transitions WHERE file_id = ANY(@ids) AND status = 'SYNCED' GROUP BY file_id HAVING count(*) <> 1) AS twice",
+            ("ids", fileIds)));
+    }
+}
