@@ -16,6 +16,9 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         { "presigned-upload", """{"filename":"a\\b.txt"}""", 400, "VALIDATION_FAILED", "filename" },
         { "presigned-upload", """{"filename":"nul\u0000.txt"}""", 400, "VALIDATION_FAILED", "filename" },
         { "presigned-upload", $$"""{"filename":"{{new string('x', 256)}}"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", $$"""{"filename":"{{new string('x', 10 * 1024)}}"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"   "}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":".."}""", 400, "VALIDATION_FAILED", "filename" },
         { "presigned-upload", """{"filename":"a.csv","size":-1}""", 400, "VALIDATION_FAILED", "size" },
         { "presigned-upload", """{"filename":"a.csv","sha256":"abc"}""", 400, "VALIDATION_FAILED", "sha256" },
         { "presigned-upload", $$"""{"filename":"a.csv","sha256":"{{new string('g', 64)}}"}""", 400, "VALIDATION_FAILED", "sha256" },
@@ -25,6 +28,11 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         { "presigned-upload", """{"filename":"a.exe","content_type":"application/x-msdownload"}""", 415, "UNSUPPORTED_CONTENT_TYPE", null },
         { "presigned-upload", """{"filename":"a.csv","size":"big"}""", 400, "INVALID_REQUEST", null },
         { "presigned-upload", """{"filename":"a.csv","size":1e400}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":"a.csv","size":9223372036854775808}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":"a.csv","size":1.5}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":"a.csv","sha256":12}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """["a.csv"]""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """null""", 400, "INVALID_REQUEST", null },
         { "presigned-upload", """{"filename":42}""", 400, "INVALID_REQUEST", null },
         { "presigned-upload", """{"filename":"a.csv" """, 400, "INVALID_REQUEST", null },
         { "presigned-upload", "", 400, "INVALID_REQUEST", null },
@@ -36,6 +44,9 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         { "confirm-uploads", $$"""{"files":[{{string.Join(",", Enumerable.Repeat("""{"file_id":"0f8fad5b-d9cb-469f-a165-70867728950e","file_size":1}""", 101))}}]}""", 400, "VALIDATION_FAILED", "files" },
         { "confirm-uploads", """{"files":[{"file_id":"not-a-uuid","file_size":1}]}""", 400, "INVALID_REQUEST", null },
         { "confirm-uploads", """{"files":"all"}""", 400, "INVALID_REQUEST", null },
+        { "confirm-uploads", """{"files":[{"file_id":"0f8fad5b-d9cb-469f-a165-70867728950e","file_size":99999999999999999999}]}""", 400, "INVALID_REQUEST", null },
+        { "confirm-uploads", """{"files":[null]}""", 400, "VALIDATION_FAILED", "files[0].file_id" },
+        { "confirm-uploads", "", 400, "INVALID_REQUEST", null },
     };
 
     [Theory]
@@ -73,12 +84,40 @@ public sealed class InvalidRequestTests(UploadsStack stack)
     [Fact]
     public async Task A_body_over_the_limit_gets_413_problem_details()
     {
-        var huge = $$"""{"filename":"{{new string('x', 2 * 1024 * 1024)}}"}""";
+        var huge = $$"""{"filename":"{{new string('x', 10 * 1024 * 1024)}}"}""";
 
-        using var response = await stack.Client.Http.PostAsync("/files/presigned-upload", new StringContent(huge, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the API refuse before the body is sent, instead of the client writing into a closed connection.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/files/presigned-upload") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        using var response = await stack.Client.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("REQUEST_TOO_LARGE", (await Problems.ReadAsync(response)).Code);
+    }
+
+    [Theory]
+    [InlineData("GET", "/files/not-a-uuid", 404, "NOT_FOUND")]
+    [InlineData("GET", "/nothing-here", 404, "NOT_FOUND")]
+    [InlineData("DELETE", "/files/presigned-upload", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("GET", "/files/0f8fad5b-d9cb-469f-a165-70867728950e/content", 404, "FILE_NOT_FOUND")]
+    public async Task Unknown_routes_methods_and_files_get_problem_details(string method, string path, int status, string code)
+    {
+        using var response = await stack.Client.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(code, (await Problems.ReadAsync(response)).Code);
+    }
+
+    [Theory]
+    [InlineData("日本語のファイル.txt")]
+    [InlineData("naïve résumé.txt")]
+    [InlineData("..hidden.txt")]
+    public async Task Unicode_and_odd_but_harmless_filenames_are_accepted_and_kept(string filename)
+    {
+        var ticket = await stack.Client.RequestUploadAsync(filename, 10);
+
+        Assert.Equal(filename, (await stack.Client.GetFileAsync(ticket.FileId)).Filename);
+        Assert.Equal($"files/{ticket.FileId:N}", ticket.FormFields!["key"]);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public sealed class UploadsStack : IAsyncLifetime
                 .WithEnvironment("Reconciler__RepublishAfter", "00:00:03")
                 .WithEnvironment("Reconciler__ExpiryGrace", ExpiryGrace)
                 .WithEnvironment("Sync__Lease", "00:00:06")
+                .WithEnvironment("Sync__StopTimeout", "00:00:00.500")
                 .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01");
         }
 

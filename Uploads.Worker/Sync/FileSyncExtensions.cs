@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using MassTransit;
 using Uploads.Core.Messaging;
 
@@ -18,10 +19,15 @@ public static class FileSyncExtensions
             bus.AddConsumer<FileUploadedConsumer, FileUploadedConsumerDefinition>();
             bus.AddConsumer<FileSyncFaultConsumer, FileSyncFaultConsumerDefinition>();
         });
-        // On SIGTERM the bus stops taking messages and gives the syncs in hand this long to finish; those still running
-        // are cancelled, release their file, and go back to the queue for the next worker.
-        builder.Services.Configure<MassTransitHostOptions>(host => host.StopTimeout = TimeSpan.FromSeconds(20));
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // On SIGTERM the bus stops taking messages and gives the syncs in hand StopTimeout to finish; those still running
+        // are cancelled, release their file, and their message goes back to the queue for the next worker.
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<SyncOptions>>((host, sync) =>
+        {
+            host.ConsumerStopTimeout = sync.Value.StopTimeout;
+            host.StopTimeout = sync.Value.StopTimeout + TimeSpan.FromSeconds(10);
+        });
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<SyncOptions>>((host, sync) =>
+            host.ShutdownTimeout = sync.Value.StopTimeout + TimeSpan.FromSeconds(15));
         return builder;
     }
 }

@@ -25,6 +25,10 @@ public sealed class SyncOptions
     [Range(4096, 16 * 1024 * 1024)]
     public int ReadBufferBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>On SIGTERM, how long the syncs in hand may run on before they are cancelled and release their file.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     [Range(1, 256)]
     public int ConcurrentMessageLimit { get; set; } = 8;
 }
