@@ -49,4 +49,30 @@ public sealed record FileDetails(
         traceId);
 }
 
+/// <summary>A file in a listing: what <see cref="FileDetails"/> shows, without the history.</summary>
+public sealed record FileSummary(
+    Guid FileId,
+    string Filename,
+    string? ExternalId,
+    string ContentType,
+    long? Size,
+    string? Sha256,
+    FileStatus Status,
+    string? FailureReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static FileSummary From(FileRecord file) => new(
+        file.Id,
+        file.Filename,
+        file.ExternalId,
+        file.ContentType,
+        file.Size ?? file.DeclaredSize,
+        file.Sha256 ?? file.DeclaredSha256,
+        file.Status,
+        file.FailureReason,
+        file.CreatedAt,
+        file.UpdatedAt);
+}
+
 public sealed record TransitionView(FileStatus Status, DateTimeOffset At, string? Reason, string? TraceId);

@@ -180,22 +180,6 @@ public sealed class FileUploads(
         }
     }
 
-    public async Task<FileDetails?> DescribeAsync(Guid fileId, CancellationToken cancellationToken)
-    {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
-        if (file is null)
-        {
-            return null;
-        }
-
-        var history = await db.FileTransitions.AsNoTracking()
-            .Where(t => t.FileId == fileId)
-            .OrderBy(t => t.Id)
-            .ToListAsync(cancellationToken);
-        return FileDetails.From(file, history, TraceIds.Current);
-    }
-
     /// <summary>Null when the stored object is what the client says and the limits allow; else what is wrong.</summary>
     async Task<ConfirmationError?> CheckUploadedObjectAsync(FileRecord file, long claimedSize, CancellationToken cancellationToken)
     {

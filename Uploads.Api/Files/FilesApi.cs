@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Uploads.Core.Data;
+using Uploads.Core.Files;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
 using static Uploads.Api.Problems.ApiProblemsExtensions;
@@ -20,6 +23,18 @@ public static class FilesApi
             .WithName("ConfirmUploads")
             .WithSummary("Tell the API which uploads finished")
             .WithDescription("Checks each object in storage and moves the file to UPLOADED, which starts its sync. A per-file problem is reported in that file's `error` and does not fail the others. Confirming again changes nothing.");
+
+        files.MapGet("/", ListFiles)
+            .WithName("ListFiles")
+            .WithSummary("Files, newest first")
+            .WithDescription("Filter by `status` and `external_id`; page with `limit` (1–500, default 50) and the opaque `cursor` of the previous page's `next_cursor`. Pages are stable under inserts.");
+
+        files.MapGet("/{fileId:guid}/events", StreamEvents)
+            .WithName("StreamFileEvents")
+            .WithSummary("Server-sent events of the file's transitions")
+            .WithDescription("One `status` event per transition, starting with the current state and ending after a terminal state (SYNCED, FAILED, EXPIRED). Each event's id is the transition's.")
+            .Produces<FileStatusEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         files.MapGet("/{fileId:guid}", GetFile)
             .WithName("GetFile")
@@ -78,9 +93,56 @@ public static class FilesApi
     public static Task<IResult> GetContent(Guid fileId, HttpContext http, FileContent content, CancellationToken cancellationToken) =>
         content.ReadAsync(fileId, http, cancellationToken);
 
+    public static async Task<Results<Ok<FilePage>, ValidationProblem>> ListFiles(
+        FileCatalog catalog,
+        CancellationToken cancellationToken,
+        [FromQuery] string? status = null,
+        [FromQuery(Name = "external_id")] string? externalId = null,
+        [FromQuery] int? limit = null,
+        [FromQuery] string? cursor = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        FileStatus? wanted = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<FileStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"status is one of {string.Join(", ", StatusNames.All)}."];
+            }
+        }
+
+        if (limit is < 1 or > FileCatalog.MaxPageSize)
+        {
+            errors["limit"] = [$"limit is between 1 and {FileCatalog.MaxPageSize}."];
+        }
+
+        PageCursor? after = null;
+        if (cursor is not null && !PageCursor.TryDecode(cursor, out after))
+        {
+            errors["cursor"] = ["cursor is the next_cursor of an earlier page."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        return TypedResults.Ok(await catalog.ListAsync(wanted, externalId, limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
+    }
+
+    public static async Task<Results<ServerSentEventsResult<FileStatusEvent>, ProblemHttpResult>> StreamEvents(
+        Guid fileId, FileEvents events, CancellationToken cancellationToken) =>
+        await events.ExistsAsync(fileId, cancellationToken)
+            ? TypedResults.ServerSentEvents(events.StreamAsync(fileId, cancellationToken))
+            : Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
+
     public static async Task<Results<Ok<FileDetails>, ProblemHttpResult>> GetFile(
-        Guid fileId, FileUploads uploads, CancellationToken cancellationToken) =>
-        await uploads.DescribeAsync(fileId, cancellationToken) is { } details
+        Guid fileId, FileCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.DescribeAsync(fileId, cancellationToken) is { } details
             ? TypedResults.Ok(details)
             : Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
 }

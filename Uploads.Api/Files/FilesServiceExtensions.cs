@@ -16,6 +16,10 @@ public static class FilesServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FileUploads>();
         builder.Services.AddSingleton<FileContent>();
+        builder.Services.AddSingleton<FileCatalog>();
+        builder.Services.AddSingleton<FileEvents>();
+        builder.Services.AddSingleton<TransitionNotifications>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TransitionNotifications>());
         return builder;
     }
 }

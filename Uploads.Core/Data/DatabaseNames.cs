@@ -5,4 +5,7 @@ public static class DatabaseNames
 {
     /// <summary>At most one PENDING file per declared digest.</summary>
     public const string PendingDigestIndex = "ux_files_pending_declared_sha256";
+
+    /// <summary>The NOTIFY channel on which a trigger announces every stored transition, with the file id as payload.</summary>
+    public const string TransitionChannel = "file_transitions";
 }

@@ -38,7 +38,10 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
 
         file.HasIndex(f => f.ObjectKey).IsUnique().HasDatabaseName("ux_files_object_key");
         file.HasIndex(f => new { f.Status, f.UpdatedAt }).HasDatabaseName("ix_files_status_updated_at");
-        file.HasIndex(f => f.ExternalId).HasDatabaseName("ix_files_external_id");
+        // Listings: newest first, whole or by external id or status, paged on (created_at, id).
+        file.HasIndex(f => new { f.CreatedAt, f.Id }).IsDescending().HasDatabaseName("ix_files_created_at_id");
+        file.HasIndex(f => new { f.ExternalId, f.CreatedAt, f.Id }).IsDescending(false, true, true).HasDatabaseName("ix_files_external_id");
+        file.HasIndex(f => new { f.Status, f.CreatedAt, f.Id }).IsDescending(false, true, true).HasDatabaseName("ix_files_status_created_at_id");
 
         // Deduplication: at most one PENDING upload per digest (concurrent identical requests create one record),
         // and a quick look-up of SYNCED content by digest.

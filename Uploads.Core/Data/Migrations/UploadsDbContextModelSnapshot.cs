@@ -123,12 +123,13 @@ namespace Uploads.Core.Data.Migrations
                         .HasDatabaseName("ux_files_pending_declared_sha256")
                         .HasFilter("status = 'PENDING' AND declared_sha256 IS NOT NULL");
 
-                    b.HasIndex("ExternalId")
-                        .HasDatabaseName("ix_files_external_id");
-
                     b.HasIndex("ObjectKey")
                         .IsUnique()
                         .HasDatabaseName("ux_files_object_key");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_files_created_at_id");
 
                     b.HasIndex("Sha256", "Size")
                         .HasDatabaseName("ix_files_synced_sha256")
@@ -136,6 +137,14 @@ namespace Uploads.Core.Data.Migrations
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_files_status_updated_at");
+
+                    b.HasIndex("ExternalId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_files_external_id");
+
+                    b.HasIndex("Status", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_files_status_created_at_id");
 
                     b.ToTable("files", null, t =>
                         {

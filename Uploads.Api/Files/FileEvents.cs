@@ -1,0 +1,58 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Uploads.Core.Data;
+using Uploads.Core.Files;
+
+namespace Uploads.Api.Files;
+
+/// <param name="FileId">The file.</param>
+/// <param name="Status">The state the file moved to.</param>
+/// <param name="At">When.</param>
+/// <param name="Reason">Why, for FAILED and EXPIRED and for a sync taken back.</param>
+public sealed record FileStatusEvent(Guid FileId, FileStatus Status, DateTimeOffset At, string? Reason);
+
+/// <summary>A file's transitions as server-sent events: its current state first, then each move, until a terminal state.</summary>
+public sealed class FileEvents(IDbContextFactory<UploadsDbContext> databases, TransitionNotifications notifications)
+{
+    public async Task<bool> ExistsAsync(Guid fileId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Files.AnyAsync(f => f.Id == fileId, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<SseItem<FileStatusEvent>> StreamAsync(Guid fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Watch before reading, so that a transition between the read and the first wait is not missed.
+        using var watch = notifications.WatchFile(fileId);
+        var current = await ReadAsync(fileId, afterId: null, cancellationToken);
+        var last = current[^1];
+        yield return Item(last);
+
+        while (!FileStateMachine.IsTerminal(last.Status))
+        {
+            await watch.WaitForChangeAsync(cancellationToken);
+            foreach (var transition in await ReadAsync(fileId, last.Id, cancellationToken))
+            {
+                last = transition;
+                yield return Item(transition);
+            }
+        }
+    }
+
+    /// <summary>The transitions after <paramref name="afterId"/> in order, or, without it, only the latest.</summary>
+    async Task<List<FileTransition>> ReadAsync(Guid fileId, long? afterId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var transitions = db.FileTransitions.AsNoTracking().Where(t => t.FileId == fileId);
+        return afterId is { } after
+            ? await transitions.Where(t => t.Id > after).OrderBy(t => t.Id).ToListAsync(cancellationToken)
+            : await transitions.OrderByDescending(t => t.Id).Take(1).ToListAsync(cancellationToken);
+    }
+
+    static SseItem<FileStatusEvent> Item(FileTransition transition) =>
+        new(new FileStatusEvent(transition.FileId, transition.Status, transition.At, transition.Reason), "status")
+        {
+            EventId = transition.Id.ToString(),
+        };
+}
