@@ -9,6 +9,14 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 ./run.sh --setup-only
 
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+if [[ ! -x /usr/bin/chromium ]]; then
+  printf '\033[1m==> %s\033[0m\n' "Installing Chromium for the browser tests"
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 rm -rf TestResults
 printf '\033[1m==> %s\033[0m\n' "Running the tests"
 dotnet test Uploads.sln --no-build --nologo \
