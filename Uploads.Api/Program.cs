@@ -23,7 +23,7 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
 });
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(openApi => openApi.AddFileExamples());
 
 var app = builder.Build();
 
