@@ -14,7 +14,8 @@ public static class AppModel
         var cache = builder.AddRedis("cache");
         var messaging = builder.AddRabbitMQ("messaging");
 
-        var api = builder.AddProject("api", AppHostPaths.Project("api"))
+        // The API and the worker reach the same four services, and start once all four answer.
+        ProjectResource WithBackingServices(ProjectResource project) => project
             .WithReference(database)
             .WithReference(storage)
             .WithReference(cache)
@@ -24,19 +25,12 @@ public static class AppModel
             .WaitFor(storage)
             .WaitFor(cache)
             .WaitFor(messaging);
+
+        var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api")));
         storage.WithBrowserOrigin(api.Url);
 
         var workers = Enumerable.Range(1, workerReplicas)
-            .Select(replica => builder.AddProject(replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"))
-                .WithReference(database)
-                .WithReference(storage)
-                .WithReference(cache)
-                .WithReference(messaging)
-                .WithEnvironment("Storage__Bucket", storage.Bucket)
-                .WaitFor(database)
-                .WaitFor(storage)
-                .WaitFor(cache)
-                .WaitFor(messaging))
+            .Select(replica => WithBackingServices(builder.AddProject(replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"))))
             .ToList();
 
         return new UploadsResources(postgres, database, storage, cache, messaging, api, workers);

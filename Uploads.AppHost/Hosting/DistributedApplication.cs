@@ -29,34 +29,19 @@ public sealed class DistributedApplication : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         PrepareStateDirectory();
-        var starting = new Dictionary<Resource, Task>();
-        Task Start(Resource resource)
+        foreach (var resource in Resources)
         {
-            lock (starting)
-            {
-                if (!starting.TryGetValue(resource, out var task))
-                {
-                    task = StartAfterDependenciesAsync(resource);
-                    starting[resource] = task;
-                }
-
-                return task;
-            }
-        }
-
-        async Task StartAfterDependenciesAsync(Resource resource)
-        {
-            await Task.Yield();
             resource.SetState(ResourceState.Waiting);
-            await Task.WhenAll(resource.WaitsFor.Select(Start));
-            context.Log($"starting {resource.Name}");
-            await resource.StartAsync(cancellationToken);
-            context.Log($"{resource.Name} is running at {resource.Endpoint}");
         }
 
         try
         {
-            await Task.WhenAll(Resources.Select(Start));
+            await InOrderAsync(resource => resource.WaitsFor, async resource =>
+            {
+                context.Log($"starting {resource.Name}");
+                await resource.StartAsync(cancellationToken);
+                context.Log($"{resource.Name} is running at {resource.Endpoint}");
+            });
         }
         catch
         {
@@ -65,31 +50,39 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
-    public async Task StopAsync()
+    /// <summary>Stops dependents first: the projects, then what they used.</summary>
+    public Task StopAsync() =>
+        InOrderAsync(resource => Resources.Where(r => r.WaitsFor.Contains(resource)), resource => resource.StopAsync());
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on every resource once it ran on all of <paramref name="first"/>(resource),
+    /// in parallel wherever that order allows.
+    /// </summary>
+    Task InOrderAsync(Func<Resource, IEnumerable<Resource>> first, Func<Resource, Task> action)
     {
-        var stopping = new Dictionary<Resource, Task>();
-        Task Stop(Resource resource)
+        var tasks = new Dictionary<Resource, Task>();
+        Task Visit(Resource resource)
         {
-            lock (stopping)
+            lock (tasks)
             {
-                if (!stopping.TryGetValue(resource, out var task))
+                if (!tasks.TryGetValue(resource, out var task))
                 {
-                    task = StopAfterDependentsAsync(resource);
-                    stopping[resource] = task;
+                    task = RunAsync(resource);
+                    tasks[resource] = task;
                 }
 
                 return task;
             }
         }
 
-        async Task StopAfterDependentsAsync(Resource resource)
+        async Task RunAsync(Resource resource)
         {
             await Task.Yield();
-            await Task.WhenAll(Resources.Where(r => r.WaitsFor.Contains(resource)).Select(Stop));
-            await resource.StopAsync();
+            await Task.WhenAll(first(resource).Select(Visit));
+            await action(resource);
         }
 
-        await Task.WhenAll(Resources.Select(Stop));
+        return Task.WhenAll(Resources.Select(Visit));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Uploads.Api.Files;
 using Uploads.Core.Files;
 using Uploads.Tests.Fixtures;
 
@@ -10,13 +11,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     public async Task A_worker_killed_while_hashing_a_large_file_comes_back_and_syncs_it_once()
     {
         using var large = await LargeFile.CreateAsync(400L * 1024 * 1024);
-        var ticket = await stack.Client.RequestUploadAsync("large.bin", large.Length, large.Sha256);
-        await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
-        await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
-
-        var syncing = await Eventually.MatchesAsync(
-            () => stack.Client.GetFileAsync(ticket.FileId), f => f.Status != FileStatus.Uploaded, "the sync to start");
-        Assert.Equal(FileStatus.Syncing, syncing.Status);
+        var ticket = await StartSyncingAsync(large);
         foreach (var worker in stack.Resources.Workers)
         {
             await worker.KillAsync();
@@ -37,13 +32,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     public async Task A_worker_stopped_with_SIGTERM_mid_sync_releases_the_file_and_the_next_worker_takes_it_at_once()
     {
         using var large = await LargeFile.CreateAsync(400L * 1024 * 1024);
-        var ticket = await stack.Client.RequestUploadAsync("graceful.bin", large.Length, large.Sha256);
-        await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
-        await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
-        var syncing = await Eventually.MatchesAsync(
-            () => stack.Client.GetFileAsync(ticket.FileId), f => f.Status != FileStatus.Uploaded, "the sync to start");
-        Assert.Equal(FileStatus.Syncing, syncing.Status);
-
+        var ticket = await StartSyncingAsync(large);
         foreach (var worker in stack.Resources.Workers)
         {
             await worker.StopAsync();
@@ -94,5 +83,18 @@ public sealed class WorkerCrashTests(UploadsStack stack)
         Assert.Equal(0, await stack.CountAsync(
             "SELECT count(*) FROM (SELECT file_id FROM file_transitions WHERE file_id = ANY(@ids) AND status = 'SYNCED' GROUP BY file_id HAVING count(*) <> 1) AS twice",
             ("ids", fileIds)));
+    }
+
+    /// <summary>Uploads and confirms <paramref name="large"/>; returns as soon as a worker is hashing it.</summary>
+    async Task<UploadTicket> StartSyncingAsync(LargeFile large)
+    {
+        var ticket = await stack.Client.RequestUploadAsync("large.bin", large.Length, large.Sha256);
+        await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
+        await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
+
+        var syncing = await Eventually.MatchesAsync(
+            () => stack.Client.GetFileAsync(ticket.FileId), f => f.Status != FileStatus.Uploaded, "the sync to start");
+        Assert.Equal(FileStatus.Syncing, syncing.Status);
+        return ticket;
     }
 }
