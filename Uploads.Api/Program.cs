@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
 using Uploads.Api.Files;
 using Uploads.Api.Problems;
+using Uploads.Api.Security;
 using Uploads.Core.Caching;
 using Uploads.Core.Data;
 using Uploads.Core.Messaging;
@@ -10,8 +11,11 @@ using Uploads.Core.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.EnsureSafeForProduction();
 builder.AddServiceDefaults();
 builder.AddApiProblemDetails();
+builder.AddTokenAuthentication();
+builder.AddTenantRateLimits();
 builder.AddUploadsDatabase();
 builder.AddObjectStorage();
 builder.AddContentCache();
@@ -33,12 +37,16 @@ app.UseStatusCodePages();
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
+    app.MapDevelopmentTokens();
 }
 
 app.MapFilesApi();

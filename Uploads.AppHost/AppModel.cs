@@ -26,7 +26,9 @@ public static class AppModel
             .WaitFor(cache)
             .WaitFor(messaging);
 
-        var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api")));
+        var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api")))
+            .WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
+            .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
         storage.WithBrowserOrigin(api.Url);
 
         var workers = Enumerable.Range(1, workerReplicas)

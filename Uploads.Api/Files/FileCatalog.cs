@@ -13,14 +13,14 @@ namespace Uploads.Api.Files;
 public sealed record FilePage(IReadOnlyList<FileSummary> Files, string? NextCursor, string TraceId);
 
 /// <summary>What the API tells about files: one with its history, or a page of many.</summary>
-public sealed class FileCatalog(IDbContextFactory<UploadsDbContext> databases)
+public sealed class FileCatalog(UploadsDatabases databases)
 {
     public const int MaxPageSize = 500;
     public const int DefaultPageSize = 50;
 
-    public async Task<FileDetails?> DescribeAsync(Guid fileId, CancellationToken cancellationToken)
+    public async Task<FileDetails?> DescribeAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         if (file is null)
         {
@@ -38,9 +38,9 @@ public sealed class FileCatalog(IDbContextFactory<UploadsDbContext> databases)
     /// Keyset paging on (created_at, id), newest first: a page starts strictly after the last row of the one before,
     /// so files added meanwhile never shift a page or show up twice.
     /// </summary>
-    public async Task<FilePage> ListAsync(FileStatus? status, string? externalId, int limit, PageCursor? after, CancellationToken cancellationToken)
+    public async Task<FilePage> ListAsync(string tenantId, FileStatus? status, string? externalId, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var files = db.Files.AsNoTracking();
         if (status is { } wanted)
         {

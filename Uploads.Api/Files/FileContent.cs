@@ -13,11 +13,11 @@ namespace Uploads.Api.Files;
 /// Serves a SYNCED file's bytes: from Redis when cached (<c>X-Cache: HIT</c>), else streamed from storage and put back
 /// in the cache on the way (<c>X-Cache: MISS</c>). The ETag is the SHA-256, so a matching If-None-Match costs no read.
 /// </summary>
-public sealed class FileContent(IDbContextFactory<UploadsDbContext> databases, FileContentCache cache, ObjectStorage storage)
+public sealed class FileContent(UploadsDatabases databases, FileContentCache cache, ObjectStorage storage)
 {
-    public async Task<IResult> ReadAsync(Guid fileId, HttpContext http, CancellationToken cancellationToken)
+    public async Task<IResult> ReadAsync(string tenantId, Guid fileId, HttpContext http, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         if (file is null)
         {

@@ -13,26 +13,27 @@ namespace Uploads.Api.Files;
 public sealed record FileStatusEvent(Guid FileId, FileStatus Status, DateTimeOffset At, string? Reason);
 
 /// <summary>A file's transitions as server-sent events: its current state first, then each move, until a terminal state.</summary>
-public sealed class FileEvents(IDbContextFactory<UploadsDbContext> databases, TransitionNotifications notifications)
+public sealed class FileEvents(UploadsDatabases databases, TransitionNotifications notifications)
 {
-    public async Task<bool> ExistsAsync(Guid fileId, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="tenantId"/> owns the file: the stream reads transitions by file id only after this.</summary>
+    public async Task<bool> ExistsAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         return await db.Files.AnyAsync(f => f.Id == fileId, cancellationToken);
     }
 
-    public async IAsyncEnumerable<SseItem<FileStatusEvent>> StreamAsync(Guid fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SseItem<FileStatusEvent>> StreamAsync(string tenantId, Guid fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Watch before reading, so that a transition between the read and the first wait is not missed.
         using var watch = notifications.WatchFile(fileId);
-        var current = await ReadAsync(fileId, afterId: null, cancellationToken);
+        var current = await ReadAsync(tenantId, fileId, afterId: null, cancellationToken);
         var last = current[^1];
         yield return Item(last);
 
         while (!FileStateMachine.IsTerminal(last.Status))
         {
             await watch.WaitForChangeAsync(cancellationToken);
-            foreach (var transition in await ReadAsync(fileId, last.Id, cancellationToken))
+            foreach (var transition in await ReadAsync(tenantId, fileId, last.Id, cancellationToken))
             {
                 last = transition;
                 yield return Item(transition);
@@ -41,10 +42,11 @@ public sealed class FileEvents(IDbContextFactory<UploadsDbContext> databases, Tr
     }
 
     /// <summary>The transitions after <paramref name="afterId"/> in order, or, without it, only the latest.</summary>
-    async Task<List<FileTransition>> ReadAsync(Guid fileId, long? afterId, CancellationToken cancellationToken)
+    async Task<List<FileTransition>> ReadAsync(string tenantId, Guid fileId, long? afterId, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var transitions = db.FileTransitions.AsNoTracking().Where(t => t.FileId == fileId);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        // Through the tenant's files, so that even this query cannot reach another tenant's history.
+        var transitions = db.FileTransitions.AsNoTracking().Where(t => t.FileId == fileId && db.Files.Any(f => f.Id == fileId));
         return afterId is { } after
             ? await transitions.Where(t => t.Id > after).OrderBy(t => t.Id).ToListAsync(cancellationToken)
             : await transitions.OrderByDescending(t => t.Id).Take(1).ToListAsync(cancellationToken);

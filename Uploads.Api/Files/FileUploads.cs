@@ -12,7 +12,7 @@ namespace Uploads.Api.Files;
 
 /// <summary>The API's use cases for files: issue upload tickets, confirm uploads, describe a file.</summary>
 public sealed class FileUploads(
-    IDbContextFactory<UploadsDbContext> databases,
+    UploadsDatabases databases,
     ObjectStorage storage,
     IBus publisher,
     IOptions<UploadOptions> options,
@@ -25,9 +25,9 @@ public sealed class FileUploads(
     /// A new PENDING file with its upload form, or — when a digest is declared — the file that already has it:
     /// SYNCED content answers as deduplicated, a PENDING upload answers with fresh fields for the same file.
     /// </summary>
-    public async Task<UploadRequestOutcome> RequestUploadAsync(ValidatedUpload upload, CancellationToken cancellationToken)
+    public async Task<UploadRequestOutcome> RequestUploadAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
     {
-        if (upload.Sha256 is not null && await FindByDigestAsync(upload, cancellationToken) is { } existing)
+        if (upload.Sha256 is not null && await FindByDigestAsync(tenantId, upload, cancellationToken) is { } existing)
         {
             return existing;
         }
@@ -35,10 +35,10 @@ public sealed class FileUploads(
         var now = clock.GetUtcNow();
         var fileId = Guid.CreateVersion7(now);
         var file = FileRecord.Request(
-            fileId, upload.Filename, upload.ExternalId, upload.ContentType, ObjectKeys.For(fileId),
+            fileId, tenantId, upload.Filename, upload.ExternalId, upload.ContentType, ObjectKeys.For(tenantId, fileId),
             upload.Size, upload.Sha256, now + options.UploadUrlLifetime, now);
 
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         db.Files.Add(file);
         try
         {
@@ -47,17 +47,17 @@ public sealed class FileUploads(
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DatabaseNames.PendingDigestIndex })
         {
             // A concurrent identical request won the race for this digest: answer with its file.
-            return await FindByDigestAsync(upload, cancellationToken)
+            return await FindByDigestAsync(tenantId, upload, cancellationToken)
                 ?? throw new InvalidOperationException($"The PENDING file with digest {upload.Sha256} vanished during the request.", ex);
         }
 
         return new UploadRequestOutcome(await TicketAsync(file), IsNew: true, Conflict: null);
     }
 
-    async Task<UploadRequestOutcome?> FindByDigestAsync(ValidatedUpload upload, CancellationToken cancellationToken)
+    async Task<UploadRequestOutcome?> FindByDigestAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
     {
         var digest = upload.Sha256!;
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var synced = await db.Files.AsNoTracking()
             .Where(f => f.Status == FileStatus.Synced && f.Sha256 == digest && (upload.Size == null || f.Size == upload.Size))
             .OrderBy(f => f.CreatedAt)
@@ -91,7 +91,7 @@ public sealed class FileUploads(
             catch (DbUpdateConcurrencyException)
             {
                 // It moved on meanwhile (uploaded, expired): look again from the start.
-                return await FindByDigestAsync(upload, cancellationToken);
+                return await FindByDigestAsync(tenantId, upload, cancellationToken);
             }
         }
 
@@ -109,7 +109,7 @@ public sealed class FileUploads(
     /// Confirms each file on its own (one file's problem does not fail the others), then publishes one
     /// <c>FileUploaded</c> per file that became UPLOADED — also when a later file threw.
     /// </summary>
-    public async Task<IReadOnlyList<ConfirmationResult>> ConfirmAsync(IReadOnlyList<ConfirmedUpload> uploads, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConfirmationResult>> ConfirmAsync(string tenantId, IReadOnlyList<ConfirmedUpload> uploads, CancellationToken cancellationToken)
     {
         var results = new List<ConfirmationResult>(uploads.Count);
         var uploaded = new List<FileRecord>();
@@ -117,7 +117,7 @@ public sealed class FileUploads(
         {
             foreach (var upload in uploads)
             {
-                var (result, newlyUploaded) = await ConfirmOneAsync(upload, cancellationToken);
+                var (result, newlyUploaded) = await ConfirmOneAsync(tenantId, upload, cancellationToken);
                 results.Add(result);
                 if (newlyUploaded is not null)
                 {
@@ -133,12 +133,12 @@ public sealed class FileUploads(
         return results;
     }
 
-    async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> ConfirmOneAsync(ConfirmedUpload upload, CancellationToken cancellationToken)
+    async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> ConfirmOneAsync(string tenantId, ConfirmedUpload upload, CancellationToken cancellationToken)
     {
         // Each round reads the file afresh; a lost race (another confirmation, the expiry) shows up as a concurrency conflict.
         while (true)
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
             var file = await db.Files.SingleOrDefaultAsync(f => f.Id == upload.FileId, cancellationToken);
             if (file is null)
             {

@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Uploads.Core.Data;
 using Uploads.Core.Files;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
+using Uploads.Api.Security;
 using static Uploads.Api.Problems.ApiProblemsExtensions;
 
 namespace Uploads.Api.Files;
@@ -12,14 +14,16 @@ public static class FilesApi
 {
     public static RouteGroupBuilder MapFilesApi(this IEndpointRouteBuilder app)
     {
-        var files = app.MapGroup("/files").WithTags("Files");
+        var files = app.MapGroup("/files").WithTags("Files").RequireAuthorization();
 
         files.MapPost("/presigned-upload", RequestUpload)
             .WithName("RequestUpload")
             .WithSummary("Ask for a presigned POST for one file")
+            .RequireRateLimiting(RateLimitingExtensions.Presign)
             .WithDescription("Creates a PENDING file (201) and returns the URL and form fields for a multipart/form-data POST straight to storage; the file goes last, in a field named `file`. With a `sha256` already SYNCED, answers 200 with `deduplicated: true` and no upload fields; with a `sha256` still PENDING, answers 200 with that file and fresh fields.");
 
         files.MapPost("/confirm-uploads", ConfirmUploads)
+            .RequireRateLimiting(RateLimitingExtensions.Confirm)
             .WithName("ConfirmUploads")
             .WithSummary("Tell the API which uploads finished")
             .WithDescription("Checks each object in storage and moves the file to UPLOADED, which starts its sync. A per-file problem is reported in that file's `error` and does not fail the others. Confirming again changes nothing.");
@@ -54,7 +58,7 @@ public static class FilesApi
     }
 
     public static async Task<Results<Created<UploadTicket>, Ok<UploadTicket>, ValidationProblem, ProblemHttpResult>> RequestUpload(
-        UploadRequest request, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+        UploadRequest request, ClaimsPrincipal user, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var validation = UploadRequestValidator.Validate(request, options.Value);
         switch (validation.Rejection)
@@ -67,7 +71,7 @@ public static class FilesApi
                 return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedContentType, "Content type not allowed", validation.Errors["content_type"][0]);
         }
 
-        var outcome = await uploads.RequestUploadAsync(validation.Upload!, cancellationToken);
+        var outcome = await uploads.RequestUploadAsync(user.TenantId(), validation.Upload!, cancellationToken);
         return outcome switch
         {
             { Conflict: { } conflict } => Problem(StatusCodes.Status409Conflict, ProblemCodes.DigestConflict, "Digest already pending", conflict),
@@ -77,7 +81,7 @@ public static class FilesApi
     }
 
     public static async Task<Results<Ok<ConfirmUploadsResponse>, ValidationProblem>> ConfirmUploads(
-        ConfirmUploadsRequest request, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+        ConfirmUploadsRequest request, ClaimsPrincipal user, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var (files, errors) = ConfirmRequestValidator.Validate(request, options.Value);
         if (errors.Count > 0)
@@ -85,15 +89,16 @@ public static class FilesApi
             return Invalid(errors);
         }
 
-        var results = await uploads.ConfirmAsync(files, cancellationToken);
+        var results = await uploads.ConfirmAsync(user.TenantId(), files, cancellationToken);
         var confirmed = results.Count(r => r.Error is null);
         return TypedResults.Ok(new ConfirmUploadsResponse(confirmed, results, TraceIds.Current));
     }
 
     public static Task<IResult> GetContent(Guid fileId, HttpContext http, FileContent content, CancellationToken cancellationToken) =>
-        content.ReadAsync(fileId, http, cancellationToken);
+        content.ReadAsync(http.User.TenantId(), fileId, http, cancellationToken);
 
     public static async Task<Results<Ok<FilePage>, ValidationProblem>> ListFiles(
+        ClaimsPrincipal user,
         FileCatalog catalog,
         CancellationToken cancellationToken,
         [FromQuery] string? status = null,
@@ -131,18 +136,18 @@ public static class FilesApi
             return Invalid(errors);
         }
 
-        return TypedResults.Ok(await catalog.ListAsync(wanted, externalId, limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
+        return TypedResults.Ok(await catalog.ListAsync(user.TenantId(), wanted, externalId, limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
     }
 
     public static async Task<Results<ServerSentEventsResult<FileStatusEvent>, ProblemHttpResult>> StreamEvents(
-        Guid fileId, FileEvents events, CancellationToken cancellationToken) =>
-        await events.ExistsAsync(fileId, cancellationToken)
-            ? TypedResults.ServerSentEvents(events.StreamAsync(fileId, cancellationToken))
+        Guid fileId, ClaimsPrincipal user, FileEvents events, CancellationToken cancellationToken) =>
+        await events.ExistsAsync(user.TenantId(), fileId, cancellationToken)
+            ? TypedResults.ServerSentEvents(events.StreamAsync(user.TenantId(), fileId, cancellationToken))
             : Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
 
     public static async Task<Results<Ok<FileDetails>, ProblemHttpResult>> GetFile(
-        Guid fileId, FileCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.DescribeAsync(fileId, cancellationToken) is { } details
+        Guid fileId, ClaimsPrincipal user, FileCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.DescribeAsync(user.TenantId(), fileId, cancellationToken) is { } details
             ? TypedResults.Ok(details)
             : Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
 }

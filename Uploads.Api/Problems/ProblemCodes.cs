@@ -17,10 +17,14 @@ public static class ProblemCodes
     public const string DigestConflict = "DIGEST_CONFLICT";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Forbidden = "FORBIDDEN";
 
     public static string ForStatus(int status) => status switch
     {
         StatusCodes.Status400BadRequest => InvalidRequest,
+        StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => RequestTooLarge,

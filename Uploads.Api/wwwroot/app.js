@@ -6,6 +6,15 @@ const template = document.querySelector("#row");
 const drop = document.querySelector("#drop");
 const picker = document.querySelector("#picker");
 
+// In Development the API hands out a token for a demo tenant; a real frontend gets its token from its sign-in.
+const token = fetch("/dev/token").then(async (response) => {
+  if (!response.ok) throw new Error("no token: sign-in is needed outside Development");
+  return (await response.json()).access_token;
+});
+const authorized = async (headers = {}) => ({ ...headers, authorization: `Bearer ${await token}` });
+// EventSource and download links cannot send a header: these two reads take the token in the query.
+const withToken = async (path) => `${path}?access_token=${encodeURIComponent(await token)}`;
+
 let queue = Promise.resolve();
 // One file after another: a duplicate picked with its original then finds it SYNCED and is deduplicated.
 const enqueue = (files) => { for (const file of files) queue = queue.then(() => upload(file)); };
@@ -46,7 +55,7 @@ async function digest(file) {
 }
 
 async function api(path, body) {
-  const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(path, { method: "POST", headers: await authorized({ "content-type": "application/json" }), body: JSON.stringify(body) });
   const json = await response.json();
   if (!response.ok) throw new Error(`${json.code ?? response.status}: ${json.detail ?? json.title}`);
   return json;
@@ -67,9 +76,10 @@ function post(ticket, file, onProgress) {
   });
 }
 
-function follow(row, fileId) {
+async function follow(row, fileId) {
+  const url = await withToken(`/files/${fileId}/events`);
   return new Promise((resolve) => {
-    const events = new EventSource(`/files/${fileId}/events`);
+    const events = new EventSource(url);
     events.addEventListener("status", async (e) => {
       const { status, reason } = JSON.parse(e.data);
       setStatus(row, status, reason);
@@ -84,12 +94,12 @@ function follow(row, fileId) {
 }
 
 async function settle(row, fileId, status) {
-  const file = await (await fetch(`/files/${fileId}`)).json();
+  const file = await (await fetch(`/files/${fileId}`, { headers: await authorized() })).json();
   setStatus(row, file.status, file.failure_reason);
   if (file.status === "SYNCED") {
     row.sha256.textContent = file.sha256;
     row.element.dataset.sha256 = file.sha256;
-    row.link.innerHTML = `<a href="/files/${fileId}/content" download>Download</a>`;
+    row.link.innerHTML = `<a href="${await withToken(`/files/${fileId}/content`)}" download>Download</a>`;
   }
 }
 

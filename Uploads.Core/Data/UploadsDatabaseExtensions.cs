@@ -20,8 +20,10 @@ public static class UploadsDatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (ConnectionStrings__{ConnectionName}).");
 
-        builder.Services.AddPooledDbContextFactory<UploadsDbContext>(options => options
+        // Not pooled: a context carries its tenant, and a fresh one can never carry another request's.
+        builder.Services.AddDbContextFactory<UploadsDbContext>(options => options
             .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
+        builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         return builder;
@@ -33,7 +35,7 @@ public static class UploadsDatabaseExtensions
     /// </summary>
     public static async Task MigrateUploadsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
-        var factory = services.GetRequiredService<IDbContextFactory<UploadsDbContext>>();
+        var databases = services.GetRequiredService<UploadsDatabases>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UploadsDatabaseExtensions));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
@@ -42,7 +44,7 @@ public static class UploadsDatabaseExtensions
         {
             try
             {
-                await using var db = await factory.CreateDbContextAsync(timeout.Token);
+                await using var db = await databases.ForAllTenantsAsync(timeout.Token);
                 await db.Database.MigrateAsync(timeout.Token);
                 return;
             }
@@ -55,11 +57,11 @@ public static class UploadsDatabaseExtensions
     }
 }
 
-sealed class DatabaseHealthCheck(IDbContextFactory<UploadsDbContext> factory) : IHealthCheck
+sealed class DatabaseHealthCheck(UploadsDatabases databases) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         return await db.Database.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy("The database does not answer.");

@@ -11,6 +11,9 @@ public sealed class FileRecord
     readonly List<FileTransition> history = [];
 
     public Guid Id { get; private set; }
+
+    /// <summary>The tenant that owns the file: every query of the API filters by it.</summary>
+    public string TenantId { get; private set; } = "";
     public string Filename { get; private set; } = "";
     public string? ExternalId { get; private set; }
     public string ContentType { get; private set; } = "";
@@ -44,6 +47,7 @@ public sealed class FileRecord
 
     public static FileRecord Request(
         Guid id,
+        string tenantId,
         string filename,
         string? externalId,
         string contentType,
@@ -57,6 +61,7 @@ public sealed class FileRecord
         var file = new FileRecord
         {
             Id = id,
+            TenantId = tenantId,
             Filename = filename,
             ExternalId = externalId,
             ContentType = contentType,

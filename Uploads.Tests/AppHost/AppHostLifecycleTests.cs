@@ -28,7 +28,7 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
         Guid fileId;
         using (var first = await StartAppHostAsync())
         {
-            var client = new UploadsClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") });
+            var client = Client();
             fileId = await client.UploadAndConfirmAsync(content);
             await client.WaitForStatusAsync(fileId, FileStatus.Synced);
 
@@ -46,7 +46,7 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
 
         using (var second = await StartAppHostAsync())
         {
-            var client = new UploadsClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") });
+            var client = Client();
             var file = await client.GetFileAsync(fileId);
 
             Assert.Equal(FileStatus.Synced, file.Status);
@@ -112,6 +112,14 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>A client with a token signed by the key this AppHost generated in its state directory.</summary>
+    UploadsClient Client()
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentSigningKey.MintToken(stateDirectory, "lifecycle", "tester", TimeSpan.FromHours(1)));
+        return new UploadsClient(http);
     }
 
     async Task<bool> IsHealthyAsync()

@@ -1,5 +1,6 @@
 using Uploads.Core.Caching;
 using Uploads.Core.Files;
+using Uploads.Api.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;
@@ -29,7 +30,7 @@ public sealed class PipelineTests(UploadsStack stack)
         var ttl = await stack.Redis.GetDatabase().KeyTimeToLiveAsync(FileContentCache.KeyFor(fileId));
         Assert.InRange(ttl!.Value, TimeSpan.FromHours(23), TimeSpan.FromHours(24));
 
-        var stored = await stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, $"files/{fileId:N}");
+        var stored = await stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, fileId));
         Assert.Equal(length, stored.ContentLength);
     }
 

@@ -7,7 +7,7 @@ public sealed class FileStateMachineTests
     static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
     static FileRecord NewFile() => FileRecord.Request(
-        Guid.NewGuid(), "a.txt", null, "text/plain", "files/a", 10, null, Now.AddMinutes(15), Now);
+        Guid.NewGuid(), "t1", "a.txt", null, "text/plain", "tenants/t1/files/a", 10, null, Now.AddMinutes(15), Now);
 
     [Fact]
     public void A_file_walks_the_happy_path_and_records_every_step()

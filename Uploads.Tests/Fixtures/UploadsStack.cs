@@ -21,6 +21,9 @@ public sealed class UploadsStack : IAsyncLifetime
     const string ExpiryGrace = "00:00:02";
     readonly List<string> log = [];
 
+    /// <summary>The tenant <see cref="Client"/> calls as.</summary>
+    public const string Tenant = "tests";
+
     public string StateDirectory { get; } = Directory.CreateTempSubdirectory("uploads-tests-").FullName;
     public DistributedApplication App { get; private set; } = null!;
     public UploadsResources Resources { get; private set; } = null!;
@@ -55,7 +58,7 @@ public sealed class UploadsStack : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);
 
-        Client = new UploadsClient(new HttpClient { BaseAddress = new Uri(Resources.Api.Url) });
+        Client = ClientFor(Tenant);
         Redis = await ConnectionMultiplexer.ConnectAsync(Resources.Cache.ConnectionString);
         var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
         Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
@@ -82,6 +85,14 @@ public sealed class UploadsStack : IAsyncLifetime
         }
 
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A client calling as <paramref name="user"/> of <paramref name="tenant"/>, with a token the API accepts.</summary>
+    public UploadsClient ClientFor(string tenant, string user = "tester")
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Resources.Api.Url) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentSigningKey.MintToken(StateDirectory, tenant, user, TimeSpan.FromHours(1)));
+        return new UploadsClient(http);
     }
 
     public NpgsqlConnection OpenDatabase()

@@ -25,7 +25,7 @@ public sealed class ConcurrencyTests(UploadsStack stack)
             await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
             // The one event, published again twice under one message id while the first copy is being synced:
             // both workers get a copy, at the same time.
-            var duplicate = new FileUploaded(ticket.FileId, $"files/{ticket.FileId:N}", large.Length, DateTimeOffset.UtcNow);
+            var duplicate = new FileUploaded(ticket.FileId, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId), large.Length, DateTimeOffset.UtcNow);
             var messageId = NewId.NextGuid();
             await Task.WhenAll(
                 bus.Publish(duplicate, context => context.MessageId = messageId),
@@ -113,7 +113,7 @@ public sealed class ConcurrencyTests(UploadsStack stack)
         Assert.Equal(ConfirmationCodes.Expired, confirmation.Results.Single().Error?.Code);
         Assert.Equal(0, confirmation.Confirmed);
         var objectGone = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(
-            () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, $"files/{ticket.FileId:N}"));
+            () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId)));
         Assert.Equal(HttpStatusCode.NotFound, objectGone.StatusCode);
     }
 }

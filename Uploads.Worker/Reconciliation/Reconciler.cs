@@ -16,7 +16,7 @@ namespace Uploads.Worker.Reconciliation;
 /// can reconcile at once; a duplicate event it may cause is harmless, the consumer being idempotent.
 /// </summary>
 public sealed class Reconciler(
-    IDbContextFactory<UploadsDbContext> databases,
+    UploadsDatabases databases,
     IBus bus,
     ObjectStorage storage,
     IOptions<ReconcilerOptions> options,
@@ -57,7 +57,7 @@ public sealed class Reconciler(
     {
         var now = clock.GetUtcNow();
         var requestedBefore = now - options.RepublishAfter;
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var waiting = await db.Files
             .Where(f => (f.Status == FileStatus.Uploaded || (f.Status == FileStatus.Syncing && f.SyncLeaseExpiresAt < now))
                 && (f.SyncRequestedAt == null || f.SyncRequestedAt < requestedBefore))
@@ -95,7 +95,7 @@ public sealed class Reconciler(
     {
         var now = clock.GetUtcNow();
         var expiredBefore = now - options.ExpiryGrace;
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var abandoned = await db.Files
             .Where(f => f.Status == FileStatus.Pending && f.UploadExpiresAt < expiredBefore)
             .OrderBy(f => f.UploadExpiresAt)

@@ -15,7 +15,7 @@ namespace Uploads.Worker.Sync;
 /// or a second worker never syncs the same file twice at once, and a late one never moves a file backwards.
 /// </summary>
 public sealed class FileSynchronizer(
-    IDbContextFactory<UploadsDbContext> databases,
+    UploadsDatabases databases,
     ObjectStorage storage,
     FileContentCache cache,
     IOptions<SyncOptions> options,
@@ -67,7 +67,7 @@ public sealed class FileSynchronizer(
     /// </summary>
     public async Task HandleFailedDeliveryAsync(Guid fileId, string fault, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         var now = clock.GetUtcNow();
         if (file is null || file.Status != FileStatus.Syncing || !file.CanBeClaimed(now))
@@ -104,7 +104,7 @@ public sealed class FileSynchronizer(
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await using var db = await databases.CreateDbContextAsync(timeout.Token);
+            await using var db = await databases.ForAllTenantsAsync(timeout.Token);
             var now = clock.GetUtcNow();
             await db.Files
                 .Where(f => f.Id == fileId && f.Status == FileStatus.Syncing && f.SyncClaim == claim)
@@ -118,7 +118,7 @@ public sealed class FileSynchronizer(
 
     async Task<FileRecord?> ClaimAsync(Guid fileId, Guid claim, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         var now = clock.GetUtcNow();
         if (file is null || !file.CanBeClaimed(now))
@@ -202,7 +202,7 @@ public sealed class FileSynchronizer(
 
     async Task SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
     {
-        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
         if (!file.IsHeldBy(claim))
         {

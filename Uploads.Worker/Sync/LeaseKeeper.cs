@@ -14,7 +14,7 @@ sealed class LeaseKeeper : IAsyncDisposable
     readonly CancellationTokenSource stop = new();
     readonly Task renewing;
 
-    LeaseKeeper(IDbContextFactory<UploadsDbContext> databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken)
+    LeaseKeeper(UploadsDatabases databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken)
     {
         lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         renewing = RenewAsync(databases, clock, fileId, claim, lease);
@@ -23,17 +23,17 @@ sealed class LeaseKeeper : IAsyncDisposable
     public CancellationToken Token => lost.Token;
 
     public static LeaseKeeper Start(
-        IDbContextFactory<UploadsDbContext> databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken) =>
+        UploadsDatabases databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken) =>
         new(databases, clock, fileId, claim, lease, cancellationToken);
 
-    async Task RenewAsync(IDbContextFactory<UploadsDbContext> databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease)
+    async Task RenewAsync(UploadsDatabases databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease)
     {
         using var timer = new PeriodicTimer(lease / 3, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
-                await using var db = await databases.CreateDbContextAsync(stop.Token);
+                await using var db = await databases.ForAllTenantsAsync(stop.Token);
                 var until = clock.GetUtcNow() + lease;
                 var renewed = await db.Files
                     .Where(f => f.Id == fileId && f.Status == FileStatus.Syncing && f.SyncClaim == claim)

@@ -17,6 +17,7 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
 
         file.HasKey(f => f.Id);
         file.Property(f => f.Id).HasColumnName("id").ValueGeneratedNever();
+        file.Property(f => f.TenantId).HasColumnName("tenant_id").HasMaxLength(64).IsRequired();
         file.Property(f => f.Filename).HasColumnName("filename").HasMaxLength(255).IsRequired();
         file.Property(f => f.ExternalId).HasColumnName("external_id").HasMaxLength(128);
         file.Property(f => f.ContentType).HasColumnName("content_type").HasMaxLength(255).IsRequired();
@@ -38,17 +39,17 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
 
         file.HasIndex(f => f.ObjectKey).IsUnique().HasDatabaseName("ux_files_object_key");
         file.HasIndex(f => new { f.Status, f.UpdatedAt }).HasDatabaseName("ix_files_status_updated_at");
-        // Listings: newest first, whole or by external id or status, paged on (created_at, id).
-        file.HasIndex(f => new { f.CreatedAt, f.Id }).IsDescending().HasDatabaseName("ix_files_created_at_id");
-        file.HasIndex(f => new { f.ExternalId, f.CreatedAt, f.Id }).IsDescending(false, true, true).HasDatabaseName("ix_files_external_id");
-        file.HasIndex(f => new { f.Status, f.CreatedAt, f.Id }).IsDescending(false, true, true).HasDatabaseName("ix_files_status_created_at_id");
+        // A tenant's listings: newest first, whole or by external id or status, paged on (created_at, id).
+        file.HasIndex(f => new { f.TenantId, f.CreatedAt, f.Id }).IsDescending(false, true, true).HasDatabaseName("ix_files_created_at_id");
+        file.HasIndex(f => new { f.TenantId, f.ExternalId, f.CreatedAt, f.Id }).IsDescending(false, false, true, true).HasDatabaseName("ix_files_external_id");
+        file.HasIndex(f => new { f.TenantId, f.Status, f.CreatedAt, f.Id }).IsDescending(false, false, true, true).HasDatabaseName("ix_files_status_created_at_id");
 
-        // Deduplication: at most one PENDING upload per digest (concurrent identical requests create one record),
-        // and a quick look-up of SYNCED content by digest.
-        file.HasIndex(f => f.DeclaredSha256).IsUnique()
+        // Deduplication, within a tenant: at most one PENDING upload per digest (concurrent identical requests create
+        // one record), and a quick look-up of SYNCED content by digest.
+        file.HasIndex(f => new { f.TenantId, f.DeclaredSha256 }).IsUnique()
             .HasFilter("status = 'PENDING' AND declared_sha256 IS NOT NULL")
             .HasDatabaseName(DatabaseNames.PendingDigestIndex);
-        file.HasIndex(f => new { f.Sha256, f.Size })
+        file.HasIndex(f => new { f.TenantId, f.Sha256, f.Size })
             .HasFilter("status = 'SYNCED'")
             .HasDatabaseName("ix_files_synced_sha256");
 

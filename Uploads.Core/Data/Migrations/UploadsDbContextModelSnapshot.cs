@@ -102,6 +102,12 @@ namespace Uploads.Core.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sync_requested_at");
 
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -118,32 +124,32 @@ namespace Uploads.Core.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DeclaredSha256")
-                        .IsUnique()
-                        .HasDatabaseName("ux_files_pending_declared_sha256")
-                        .HasFilter("status = 'PENDING' AND declared_sha256 IS NOT NULL");
-
                     b.HasIndex("ObjectKey")
                         .IsUnique()
                         .HasDatabaseName("ux_files_object_key");
 
-                    b.HasIndex("CreatedAt", "Id")
-                        .IsDescending()
-                        .HasDatabaseName("ix_files_created_at_id");
-
-                    b.HasIndex("Sha256", "Size")
-                        .HasDatabaseName("ix_files_synced_sha256")
-                        .HasFilter("status = 'SYNCED'");
-
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_files_status_updated_at");
 
-                    b.HasIndex("ExternalId", "CreatedAt", "Id")
+                    b.HasIndex("TenantId", "DeclaredSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ux_files_pending_declared_sha256")
+                        .HasFilter("status = 'PENDING' AND declared_sha256 IS NOT NULL");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
                         .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_files_created_at_id");
+
+                    b.HasIndex("TenantId", "Sha256", "Size")
+                        .HasDatabaseName("ix_files_synced_sha256")
+                        .HasFilter("status = 'SYNCED'");
+
+                    b.HasIndex("TenantId", "ExternalId", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_files_external_id");
 
-                    b.HasIndex("Status", "CreatedAt", "Id")
-                        .IsDescending(false, true, true)
+                    b.HasIndex("TenantId", "Status", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_files_status_created_at_id");
 
                     b.ToTable("files", null, t =>

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Uploads.Api.Security;
+
+/// <summary>Per-tenant token buckets for the calls that cost storage signatures and database writes.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    public TokenBucket Presign { get; set; } = new() { PerSecond = 100, Burst = 200 };
+
+    public TokenBucket Confirm { get; set; } = new() { PerSecond = 100, Burst = 200 };
+
+    public sealed class TokenBucket
+    {
+        [Range(1, 1_000_000)]
+        public int PerSecond { get; set; }
+
+        [Range(1, 1_000_000)]
+        public int Burst { get; set; }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Uploads.Api.Problems;
+
+namespace Uploads.Api.Security;
+
+public static class RateLimitingExtensions
+{
+    public const string Presign = "presign";
+    public const string Confirm = "confirm";
+
+    /// <summary>Limits each tenant on its own: one tenant's burst never throttles another. Over the limit: 429 with Retry-After.</summary>
+    public static IHostApplicationBuilder AddTenantRateLimits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        {
+            limiter.AddPolicy(Presign, context => PerTenant(context, limits.Value.Presign));
+            limiter.AddPolicy(Confirm, context => PerTenant(context, limits.Value.Confirm));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var http = rejected.HttpContext;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = retryAfter.ToString();
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"This tenant is over its request rate; try again in {retryAfter} s.",
+                        Extensions = { ["code"] = ProblemCodes.RateLimited },
+                    },
+                });
+            };
+        });
+        return builder;
+    }
+
+    static RateLimitPartition<string> PerTenant(HttpContext context, RateLimitOptions.TokenBucket bucket) =>
+        RateLimitPartition.GetTokenBucketLimiter(context.User.TenantId(), _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = bucket.Burst,
+            TokensPerPeriod = bucket.PerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+}

@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Uploads.Core.Data;
+
+/// <summary>Opens the database for one tenant (the API) or, deliberately, for all of them (the worker).</summary>
+public sealed class UploadsDatabases(IDbContextFactory<UploadsDbContext> factory)
+{
+    public async Task<UploadsDbContext> ForTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.TenantId = tenantId;
+        return db;
+    }
+
+    /// <summary>System work across tenants: syncing, reconciling. Never for serving a request.</summary>
+    public async Task<UploadsDbContext> ForAllTenantsAsync(CancellationToken cancellationToken)
+    {
+        var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.AllTenants = true;
+        return db;
+    }
+}
