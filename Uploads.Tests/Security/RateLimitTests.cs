@@ -1,0 +1,32 @@
+using System.Net;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Security;
+
+[Collection(StackCollection.Name)]
+public sealed class RateLimitTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task A_burst_over_the_limit_gets_429_with_Retry_After_and_another_tenant_is_not_throttled()
+    {
+        var bursting = stack.ClientFor($"burst-{Guid.NewGuid():N}"[..20]);
+        var calm = stack.ClientFor($"calm-{Guid.NewGuid():N}"[..20]);
+
+        // Over the default bucket of 200 (refilled at 100/s): 400 requests, 50 at a time.
+        var responses = new List<HttpResponseMessage>();
+        foreach (var chunk in Enumerable.Range(0, 400).Chunk(50))
+        {
+            responses.AddRange(await Task.WhenAll(chunk.Select(_ => bursting.PostJsonAsync("/files/presigned-upload", new { filename = "burst.txt" }))));
+        }
+
+        using var calmResponse = await calm.PostJsonAsync("/files/presigned-upload", new { filename = "calm.txt" });
+
+        var throttled = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(throttled);
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(throttled, r => Assert.True(int.Parse(r.Headers.GetValues("Retry-After").Single()) >= 1));
+        Assert.Equal("RATE_LIMITED", (await Problems.ReadAsync(throttled[0])).Code);
+        Assert.Equal(HttpStatusCode.Created, calmResponse.StatusCode);
+        responses.ForEach(r => r.Dispose());
+    }
+}
