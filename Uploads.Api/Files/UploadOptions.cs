@@ -28,6 +28,9 @@ public sealed class UploadOptions
     [Range(1, 1000)]
     public int MaxFilesPerConfirmation { get; set; } = 100;
 
+    /// <summary>Filename extensions a file may have (<c>.csv</c>, compared without case); empty allows any.</summary>
+    public string[] AllowedExtensions { get; set; } = [];
+
     /// <summary>Media types a file may have: exact (<c>text/csv</c>) or a whole family (<c>image/*</c>).</summary>
     [MinLength(1)]
     public string[] AllowedContentTypes { get; set; } =

@@ -69,6 +69,15 @@ public static partial class UploadRequestValidator
             });
         }
 
+        if (options.AllowedExtensions.Length > 0
+            && !options.AllowedExtensions.Contains(Path.GetExtension(filename!), StringComparer.OrdinalIgnoreCase))
+        {
+            return new UploadValidation(UploadRejection.UnsupportedContentType, null, new Dictionary<string, string[]>
+            {
+                ["content_type"] = [$"Files named *{Path.GetExtension(filename!)} are not allowed; allowed: {string.Join(", ", options.AllowedExtensions)}."],
+            });
+        }
+
         contentType = request.ContentType is null ? ContentTypes.FromFilename(filename!) : contentType;
         if (!new ContentTypes(options.AllowedContentTypes).IsAllowed(contentType))
         {

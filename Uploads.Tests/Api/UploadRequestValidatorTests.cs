@@ -104,4 +104,18 @@ public sealed class UploadRequestValidatorTests
 
         Assert.Equal("text/csv; charset=utf-8", validation.Upload!.ContentType);
     }
+
+    [Theory]
+    [InlineData("report.CSV", UploadRejection.None)]
+    [InlineData("notes.txt", UploadRejection.None)]
+    [InlineData("script.sh", UploadRejection.UnsupportedContentType)]
+    [InlineData("no-extension", UploadRejection.UnsupportedContentType)]
+    public void An_extension_allow_list_when_configured_is_enforced_without_case(string filename, UploadRejection expected)
+    {
+        var options = new UploadOptions { AllowedExtensions = [".csv", ".txt"], AllowedContentTypes = ["*/*"] };
+
+        var validation = UploadRequestValidator.Validate(new UploadRequest(filename, null, "text/plain", null, null), options);
+
+        Assert.Equal(expected, validation.Rejection);
+    }
 }

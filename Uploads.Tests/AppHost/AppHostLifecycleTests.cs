@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Uploads.AppHost.Hosting;
+using Uploads.Core.Security;
 using Uploads.Core.Files;
 using Uploads.Tests.Fixtures;
 
@@ -21,6 +24,37 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
     [Fact]
     public Task Stopping_during_start_up_leaves_no_process_behind() =>
         WithAppHostOutputOnFailure(StopDuringStartUpAsync);
+
+    [Fact]
+    public async Task The_token_command_prints_only_a_token_signed_with_the_key_the_API_is_given()
+    {
+        var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { AppHostPaths.AppHostAssembly, "token", "--tenant", "t1", "--user", "u1", "--state-dir", stateDirectory })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        using var command = Process.Start(startInfo)!;
+        var output = await command.StandardOutput.ReadToEndAsync();
+        await command.WaitForExitAsync();
+
+        Assert.Equal(0, command.ExitCode);
+        var token = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var defaults = new TokenOptions();
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = defaults.Issuer,
+            ValidAudience = defaults.Audience,
+            IssuerSigningKey = new SymmetricSecurityKey(Convert.FromBase64String(DevelopmentSigningKey.LoadOrCreate(stateDirectory))),
+        });
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        Assert.Equal("t1", validation.Claims[TokenOptions.TenantClaim]);
+        Assert.Equal("u1", validation.Claims[TokenOptions.UserClaim]);
+    }
 
     async Task StopAndRestartAsync()
     {
