@@ -20,10 +20,6 @@ public static class FileStateMachine
     public static bool CanMove(FileStatus from, FileStatus to) => Allowed[from].Contains(to);
 
     public static bool IsTerminal(FileStatus status) => Allowed[status].Length == 0;
-
-    /// <summary>Past <see cref="FileStatus.Pending"/> and on the way to, or at, <see cref="FileStatus.Synced"/>.</summary>
-    public static bool IsConfirmed(FileStatus status) =>
-        status is FileStatus.Uploaded or FileStatus.Syncing or FileStatus.Synced;
 }
 
 public sealed class InvalidFileTransitionException(Guid fileId, FileStatus from, FileStatus to)
