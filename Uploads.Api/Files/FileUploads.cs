@@ -25,7 +25,7 @@ public sealed class FileUploads(
     /// A new PENDING file with its upload form, or — when a digest is declared — the file that already has it:
     /// SYNCED content answers as deduplicated, a PENDING upload answers with fresh fields for the same file.
     /// </summary>
-    public async Task<UploadRequestOutcome> RequestUploadAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
+    public async Task<UploadRequestOutcome<UploadTicket>> RequestUploadAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
     {
         if (upload.Sha256 is not null && await FindByDigestAsync(tenantId, upload, cancellationToken) is { } existing)
         {
@@ -51,32 +51,34 @@ public sealed class FileUploads(
                 ?? throw new InvalidOperationException($"The PENDING file with digest {upload.Sha256} vanished during the request.", ex);
         }
 
-        return new UploadRequestOutcome(await TicketAsync(file), IsNew: true, Conflict: null);
+        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(file), IsNew: true, Conflict: null);
     }
 
-    async Task<UploadRequestOutcome?> FindByDigestAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
+    async Task<UploadRequestOutcome<UploadTicket>?> FindByDigestAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
     {
         var digest = upload.Sha256!;
-        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-        var synced = await db.Files.AsNoTracking()
-            .Where(f => f.Status == FileStatus.Synced && f.Sha256 == digest && (upload.Size == null || f.Size == upload.Size))
-            .OrderBy(f => f.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (synced is not null)
+        if (await FindSyncedAsync(tenantId, digest, upload.Size, cancellationToken) is { } synced)
         {
-            return new UploadRequestOutcome(
+            return new UploadRequestOutcome<UploadTicket>(
                 new UploadTicket(synced.Id, synced.Status, null, null, null, Deduplicated: true, TraceIds.Current), IsNew: false, Conflict: null);
         }
 
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var pending = await db.Files.SingleOrDefaultAsync(f => f.Status == FileStatus.Pending && f.DeclaredSha256 == digest, cancellationToken);
         if (pending is null)
         {
             return null;
         }
 
+        if (pending.MultipartUploadId is not null)
+        {
+            return new UploadRequestOutcome<UploadTicket>(null, IsNew: false,
+                Conflict: $"File {pending.Id} is already being uploaded in parts with this digest: finish it, or let it expire.");
+        }
+
         if (upload.Size is { } size && pending.DeclaredSize != size)
         {
-            return new UploadRequestOutcome(null, IsNew: false,
+            return new UploadRequestOutcome<UploadTicket>(null, IsNew: false,
                 Conflict: $"File {pending.Id} is already waiting for this digest with a declared size of {pending.DeclaredSize?.ToString() ?? "none"}.");
         }
 
@@ -95,7 +97,17 @@ public sealed class FileUploads(
             }
         }
 
-        return new UploadRequestOutcome(await TicketAsync(pending), IsNew: false, Conflict: null);
+        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(pending), IsNew: false, Conflict: null);
+    }
+
+    /// <summary>The tenant's first SYNCED file with this content, if any: what deduplication answers with.</summary>
+    public async Task<FileRecord?> FindSyncedAsync(string tenantId, string digest, long? size, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        return await db.Files.AsNoTracking()
+            .Where(f => f.Status == FileStatus.Synced && f.Sha256 == digest && (size == null || f.Size == size))
+            .OrderBy(f => f.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     async Task<UploadTicket> TicketAsync(FileRecord file)
@@ -233,7 +245,7 @@ public sealed class FileUploads(
 }
 
 /// <summary>A ticket, and whether it is a new file; or, instead, why the request conflicts with a file that exists.</summary>
-public sealed record UploadRequestOutcome(UploadTicket? Ticket, bool IsNew, string? Conflict);
+public sealed record UploadRequestOutcome<TTicket>(TTicket? Ticket, bool IsNew, string? Conflict) where TTicket : class;
 
 public static class ConfirmationCodes
 {

@@ -16,6 +16,7 @@ public static class FilesServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FileUploads>();
         builder.Services.AddSingleton<FileContent>();
+        builder.Services.AddSingleton<MultipartUploads>();
         builder.Services.AddSingleton<FileCatalog>();
         builder.Services.AddSingleton<FileEvents>();
         builder.Services.AddSingleton<TransitionNotifications>();

@@ -13,6 +13,14 @@ public sealed class UploadOptions
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long the part URLs of a multipart upload stay valid: large files take longer to send.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan MultipartUploadLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>The size of every part but the last (at least S3's 5 MiB); raised for files that would need over 10,000 parts.</summary>
+    [Range(5L * 1024 * 1024, 5L * 1024 * 1024 * 1024)]
+    public long MultipartPartBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>How long after its URL expired a PENDING upload may still be confirmed (an upload started in time may still be finishing).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ConfirmationGrace { get; set; } = TimeSpan.FromMinutes(5);

@@ -15,6 +15,8 @@ public static class ProblemCodes
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RateLimited = "RATE_LIMITED";
     public const string DigestConflict = "DIGEST_CONFLICT";
+    public const string InvalidParts = "INVALID_PARTS";
+    public const string NotPending = "NOT_PENDING";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
     public const string Unauthorized = "UNAUTHORIZED";

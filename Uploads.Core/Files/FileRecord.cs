@@ -28,6 +28,9 @@ public sealed class FileRecord
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset UploadExpiresAt { get; private set; }
 
+    /// <summary>The storage's multipart upload, when the file is uploaded in parts; aborted if the upload is abandoned.</summary>
+    public string? MultipartUploadId { get; private set; }
+
     /// <summary>Who holds the current sync: a token of the one attempt that claimed it.</summary>
     public Guid? SyncClaim { get; private set; }
     public DateTimeOffset? SyncLeaseExpiresAt { get; private set; }
@@ -55,7 +58,8 @@ public sealed class FileRecord
         long? declaredSize,
         string? declaredSha256,
         DateTimeOffset uploadExpiresAt,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        string? multipartUploadId = null)
     {
         now = Stored(now);
         var file = new FileRecord
@@ -72,6 +76,7 @@ public sealed class FileRecord
             CreatedAt = now,
             UpdatedAt = now,
             UploadExpiresAt = Stored(uploadExpiresAt),
+            MultipartUploadId = multipartUploadId,
         };
         file.history.Add(new FileTransition(id, null, FileStatus.Pending, now, null, CurrentTraceId()));
         return file;

@@ -78,6 +78,80 @@ public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options
         }
     }
 
+    /// <summary>Starts a multipart upload of <paramref name="key"/>; its parts are PUT with <see cref="PresignPartAsync"/>.</summary>
+    public async Task<string> StartMultipartUploadAsync(string key, string contentType, CancellationToken cancellationToken)
+    {
+        var upload = await s3.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = options.Bucket, Key = key, ContentType = contentType }, cancellationToken);
+        return upload.UploadId;
+    }
+
+    /// <summary>A presigned PUT for one part of a multipart upload: a local HMAC, no call to storage.</summary>
+    public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt)
+    {
+        var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            Verb = HttpVerb.PUT,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            Expires = expiresAt.UtcDateTime,
+            Protocol = s3.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP,
+        });
+        return PublicUrl(new Uri(url));
+    }
+
+    /// <summary>
+    /// The parts stored so far, by number, with their ETags: what a resuming client need not send again. Empty where the
+    /// storage cannot list parts (s3rver); S3 and MinIO can.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, string>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var parts = await s3.ListPartsAsync(new ListPartsRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId }, cancellationToken);
+            return (parts.Parts ?? []).ToDictionary(p => p.PartNumber ?? 0, p => p.ETag);
+        }
+        catch (AmazonS3Exception ex) when (IsUnsupported(ex))
+        {
+            return new Dictionary<int, string>();
+        }
+    }
+
+    public async Task CompleteMultipartUploadAsync(string key, string uploadId, IEnumerable<(int Number, string ETag)> parts, CancellationToken cancellationToken) =>
+        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartETags = [.. parts.Select(p => new PartETag(p.Number, p.ETag))],
+        }, cancellationToken);
+
+    /// <summary>
+    /// Aborts a multipart upload and frees its parts; one that no longer exists is already gone. Returns false where the
+    /// storage cannot abort (s3rver): its parts are then left to the bucket's lifecycle rules.
+    /// </summary>
+    public async Task<bool> AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.AbortMultipartUploadAsync(options.Bucket, key, uploadId, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        catch (AmazonS3Exception ex) when (IsUnsupported(ex))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    static bool IsUnsupported(AmazonS3Exception exception) =>
+        exception.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented;
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         s3.DeleteObjectAsync(options.Bucket, key, cancellationToken);
 

@@ -12,7 +12,7 @@ namespace Uploads.Worker.Reconciliation;
 /// <summary>
 /// Repairs what a lost or failed message left behind, at start-up and then on a timer: republishes files waiting too long
 /// for their sync (UPLOADED, or SYNCING past their lease because a worker died or a delivery failed), and expires PENDING
-/// uploads whose window closed, deleting what was uploaded. Every repair is a conditional update, so several workers
+/// uploads whose window closed, aborting their multipart upload and deleting what was uploaded. Every repair is a conditional update, so several workers
 /// can reconcile at once; a duplicate event it may cause is harmless, the consumer being idempotent.
 /// </summary>
 public sealed class Reconciler(
@@ -104,7 +104,12 @@ public sealed class Reconciler(
 
         foreach (var file in abandoned)
         {
-            // The object first: should the update then lose a race, the file is still PENDING and the next pass retries.
+            // Storage first: should the update then lose a race, the file is still PENDING and the next pass retries.
+            if (file.MultipartUploadId is { } uploadId && !await storage.AbortMultipartUploadAsync(file.ObjectKey, uploadId, cancellationToken))
+            {
+                logger.LogWarning("Storage cannot abort multipart upload {UploadId} of {FileId}: its parts are left to the bucket's lifecycle rules", uploadId, file.Id);
+            }
+
             await storage.DeleteAsync(file.ObjectKey, cancellationToken);
             file.MarkExpired(now);
             try

@@ -31,6 +31,7 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.Property(f => f.CreatedAt).HasColumnName("created_at");
         file.Property(f => f.UpdatedAt).HasColumnName("updated_at");
         file.Property(f => f.UploadExpiresAt).HasColumnName("upload_expires_at");
+        file.Property(f => f.MultipartUploadId).HasColumnName("multipart_upload_id").HasMaxLength(1024);
         file.Property(f => f.SyncClaim).HasColumnName("sync_claim");
         file.Property(f => f.SyncLeaseExpiresAt).HasColumnName("sync_lease_expires_at");
         file.Property(f => f.FailedDeliveries).HasColumnName("failed_deliveries");

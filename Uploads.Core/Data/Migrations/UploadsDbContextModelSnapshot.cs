@@ -68,6 +68,11 @@ namespace Uploads.Core.Data.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("filename");
 
+                    b.Property<string>("MultipartUploadId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("multipart_upload_id");
+
                     b.Property<string>("ObjectKey")
                         .IsRequired()
                         .HasMaxLength(1024)

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Uploads.Api.Files;
+using Uploads.Core.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.EndToEnd;
+
+[Collection(StackCollection.Name)]
+public sealed class MultipartUploadTests(UploadsStack stack)
+{
+    const long MiB = 1024 * 1024;
+    static readonly HttpClient Storage = new() { Timeout = TimeSpan.FromMinutes(5) };
+
+    [Fact]
+    public async Task A_1_GB_file_uploaded_in_parallel_parts_with_three_retried_completes_and_syncs_with_its_digest_in_bounded_memory()
+    {
+        using var large = await LargeFile.CreateAsync(1024 * MiB);
+        var ticket = await StartAsync("large.bin", large.Length, large.Sha256);
+        Assert.Equal(1024 * MiB / ticket.PartSize, ticket.Parts!.Count);
+
+        var failing = new HashSet<int> { 2, 17, ticket.Parts.Count };
+        var attempts = new ConcurrentDictionary<int, int>();
+        var etags = new ConcurrentDictionary<int, string>();
+        await Parallel.ForEachAsync(ticket.Parts, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (part, _) =>
+        {
+            while (true)
+            {
+                var attempt = attempts.AddOrUpdate(part.PartNumber, 1, (_, n) => n + 1);
+                var offset = (part.PartNumber - 1) * ticket.PartSize;
+                var length = Math.Min(ticket.PartSize, large.Length - offset);
+                var cutOff = failing.Contains(part.PartNumber) && attempt == 1 ? length / 2 : (long?)null;
+                try
+                {
+                    using var response = await Storage.PutAsync(part.Url, new FileSegmentContent(large.Path, offset, length, cutOff));
+                    response.EnsureSuccessStatusCode();
+                    etags[part.PartNumber] = response.Headers.ETag!.Tag;
+                    return;
+                }
+                catch (HttpRequestException) when (attempt < 3)
+                {
+                    // Only this part is sent again.
+                }
+            }
+        });
+
+        Assert.Equal(failing.Order(), attempts.Where(a => a.Value == 2).Select(a => a.Key).Order());
+        Assert.All(attempts.Where(a => !failing.Contains(a.Key)), a => Assert.Equal(1, a.Value));
+
+        var workers = stack.Resources.Workers.Select(w => w.Process!.Id).ToList();
+        workers.ForEach(ProcessMemory.ResetPeak);
+        var before = workers.ToDictionary(w => w, ProcessMemory.Resident);
+        var completion = await CompleteAsync(ticket.FileId, etags);
+        Assert.Equal(FileStatus.Uploaded, completion.Status);
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(3));
+        Assert.Equal(large.Sha256, file.Sha256);
+        Assert.Equal(large.Length, file.Size);
+        // Flat: the sync streams through pooled buffers, so a worker's peak stays near where it started, whatever the file's size.
+        foreach (var worker in workers)
+        {
+            var growth = ProcessMemory.Peak(worker) - before[worker];
+            Assert.True(growth < 48 * MiB, $"Worker {worker} grew by {growth / MiB} MiB (from {before[worker] / MiB} MiB) while syncing 1 GiB.");
+        }
+    }
+
+    [Fact]
+    public async Task A_client_resumes_with_fresh_urls_and_completing_twice_changes_nothing()
+    {
+        var content = UploadsClient.RandomBytes((int)(20 * MiB));
+        var ticket = await StartAsync("resumed.bin", content.Length, UploadsClient.Sha256Of(content));
+        Assert.Equal(2, ticket.Parts!.Count);
+        var first = await PutAsync(ticket.Parts![0], content, ticket.PartSize);
+
+        using var resumed = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
+        var again = (await resumed.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
+
+        // s3rver cannot list stored parts (S3 and MinIO can, and then the parts come back with their ETags):
+        // here the client relies on the ETags it kept.
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        Assert.Equal(ticket.Parts.Select(p => p.PartNumber), again.Parts!.Select(p => p.PartNumber));
+        var second = await PutAsync(again.Parts![1], content, ticket.PartSize);
+
+        var completion = await CompleteAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
+        var twice = await CompleteAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
+
+        Assert.Equal(FileStatus.Uploaded, completion.Status);
+        Assert.Null(twice.Error);
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        Assert.Equal(UploadsClient.Sha256Of(content), file.Sha256);
+        Assert.Single(file.History, h => h.Status == FileStatus.Uploaded);
+    }
+
+    [Fact]
+    public async Task Completing_without_every_part_is_refused_and_changes_nothing()
+    {
+        var content = UploadsClient.RandomBytes((int)(20 * MiB));
+        var ticket = await StartAsync("gap.bin", content.Length);
+        var first = await PutAsync(ticket.Parts![0], content, ticket.PartSize);
+
+        using var response = await stack.Client.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
+            new { parts = new[] { new { part_number = 1, etag = first } } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("INVALID_PARTS", (await Problems.ReadAsync(response)).Code);
+        Assert.Equal(FileStatus.Pending, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
+    }
+
+    [Fact]
+    public async Task An_abandoned_multipart_upload_expires_even_where_storage_cannot_abort_it()
+    {
+        // The reconciler aborts the multipart upload first; s3rver answers that it cannot, which must not keep the file PENDING.
+        var content = UploadsClient.RandomBytes((int)(6 * MiB));
+        var ticket = await StartAsync("abandoned.bin", content.Length);
+        await PutAsync(ticket.Parts![0], content, ticket.PartSize);
+        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 minute' WHERE id = @id", ("id", ticket.FileId));
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Expired);
+
+        Assert.Equal(FileStatus.Expired, file.Status);
+        using var resumed = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
+        Assert.Equal(HttpStatusCode.Conflict, resumed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"filename":"a.bin"}""", "size")]
+    [InlineData("""{"filename":"a.bin","size":-1}""", "size")]
+    [InlineData("""{"size":10}""", "filename")]
+    public async Task Invalid_multipart_requests_get_a_validation_problem(string body, string field)
+    {
+        using var response = await stack.Client.Http.PostAsync("/files/multipart-upload", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await Problems.ReadAsync(response)).Errors.Keys);
+    }
+
+    async Task<MultipartUploadTicket> StartAsync(string filename, long size, string? sha256 = null)
+    {
+        using var response = await stack.Client.PostJsonAsync("/files/multipart-upload", new { filename, size, sha256 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
+    }
+
+    static async Task<string> PutAsync(PartUpload part, byte[] content, long partSize)
+    {
+        var offset = (int)((part.PartNumber - 1) * partSize);
+        using var response = await Storage.PutAsync(part.Url, new ByteArrayContent(content, offset, (int)Math.Min(partSize, content.Length - offset)));
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag!.Tag;
+    }
+
+    async Task<ConfirmationResult> CompleteAsync(Guid fileId, IDictionary<int, string> etags)
+    {
+        using var response = await stack.Client.PostJsonAsync($"/files/{fileId}/complete-multipart",
+            new { parts = etags.OrderBy(e => e.Key).Select(e => new { part_number = e.Key, etag = e.Value }) });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ConfirmationResult>(UploadsClient.Json))!;
+    }
+}
