@@ -5,11 +5,26 @@ namespace Uploads.AppHost.Hosting;
 
 public static class Ports
 {
-    /// <summary>A loopback port nothing listens on right now.</summary>
+    static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port nothing listens on right now, and never one this process handed out before: a resource that
+    /// is stopped for a while (a test restarting Redis, say) keeps its port, so nothing else here may take it meanwhile.
+    /// </summary>
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            lock (HandedOut)
+            {
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 }
