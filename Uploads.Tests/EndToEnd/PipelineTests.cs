@@ -1,3 +1,4 @@
+using Uploads.Core.Storage;
 using Uploads.Core.Caching;
 using Uploads.Core.Files;
 using Uploads.Api.Files;

@@ -1,3 +1,4 @@
+using Uploads.Core.Storage;
 using System.Net;
 using System.Net.Http.Json;
 using MassTransit;

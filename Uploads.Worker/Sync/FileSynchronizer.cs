@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Uploads.Core.Caching;
@@ -154,7 +152,8 @@ public sealed class FileSynchronizer(
         }
 
         var cacheWriter = cache.Accepts(stored.Length) ? cache.BeginWrite(file.Id) : null;
-        var sha256 = await HashAsync(stored.Content, cacheWriter, cancellationToken);
+        var sha256 = await ContentHasher.Sha256Async(
+            stored.Content, options.ReadBufferBytes, cacheWriter is null ? null : cacheWriter.AppendAsync, cancellationToken);
 
         if (file.DeclaredSha256 is { } declared && declared != sha256)
         {
@@ -173,31 +172,6 @@ public sealed class FileSynchronizer(
         }
 
         return SyncOutcome.Synced(sha256);
-    }
-
-    /// <summary>Streams <paramref name="content"/> through SHA-256 (and into the cache) one pooled buffer at a time.</summary>
-    async Task<string> HashAsync(Stream content, CachedContentWriter? cacheWriter, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(options.ReadBufferBytes);
-        try
-        {
-            int read;
-            while ((read = await content.ReadAtLeastAsync(buffer.AsMemory(0, options.ReadBufferBytes), options.ReadBufferBytes, throwOnEndOfStream: false, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                if (cacheWriter is not null)
-                {
-                    await cacheWriter.AppendAsync(buffer.AsMemory(0, read));
-                }
-            }
-
-            return Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     async Task SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)

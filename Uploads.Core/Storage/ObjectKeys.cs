@@ -1,4 +1,4 @@
-namespace Uploads.Api.Files;
+namespace Uploads.Core.Storage;
 
 /// <summary>
 /// Object keys are made by the server from the tenant and the file id: a client's filename never reaches a key, and two

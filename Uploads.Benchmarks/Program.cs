@@ -1,0 +1,63 @@
+using Spectre.Console;
+using Uploads.Benchmarks;
+using Uploads.Benchmarks.Scenarios;
+
+// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
+var scenarios = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+bool Runs(string scenario) => scenarios.Contains("all") || scenarios.Contains(scenario);
+var settings = new Settings(Quick: args.Contains("--quick"));
+var report = new Report();
+
+await using var target = Option("--api") is { } api
+    ? Target.Remote(new Uri(api), Option("--token") ?? throw new ArgumentException("--api needs --token (see: dotnet run --project Uploads.AppHost -- token)."))
+    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(_ => { }, CancellationToken.None));
+
+await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
+{
+    ProgressTask Task(string name) => progress.AddTask(name, maxValue: 1);
+    void Update(ProgressTask task, double done) => task.Value = done;
+
+    var trivial = Task("ceiling: trivial endpoint");
+    report.Ceilings.TrivialEndpointRps = await Ceilings.TrivialEndpointAsync(target.Client, settings, d => Update(trivial, d));
+    var sha = Task("ceiling: SHA-256");
+    (report.Ceilings.Sha256MbPerS, report.Ceilings.HasherFromMemoryMbPerS) = await Ceilings.Sha256Async(settings.CeilingBytes);
+    sha.Value = 1;
+
+    if (Runs("presign"))
+    {
+        var saturate = Task("presign: saturation");
+        var (perSecond, latencies) = await Presign.SaturateAsync(target.Client, settings, d => Update(saturate, d));
+        var atRate = Task("presign: 500 requests/s");
+        var at500 = await Presign.AtRateAsync(target.Client, 500, settings, d => Update(atRate, d));
+        report.Presign = new(perSecond, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at500.Percentile(99),
+            perSecond / report.Ceilings.TrivialEndpointRps!.Value);
+    }
+
+    if (Runs("pipeline"))
+    {
+        var saturate = Task("pipeline: saturation");
+        var filesPerSecond = await Pipeline.SaturateAsync(target.Client, settings, d => Update(saturate, d));
+        var atRate = Task("pipeline: 50 files/s");
+        var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
+        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50);
+    }
+
+    if (Runs("bigfile"))
+    {
+        var big = Task($"bigfile: {settings.BigFileBytes / (1024 * 1024)} MiB");
+        var result = await BigFile.RunAsync(target, settings, d => Update(big, d));
+        report.Ceilings.StorageReadMbPerS = result.StorageReadMegabytesPerSecond;
+        report.Bigfile = new(settings.BigFileBytes / (1024.0 * 1024), result.SyncMegabytesPerSecond,
+            result.SyncMegabytesPerSecond / result.StorageReadMegabytesPerSecond,
+            report.Ceilings.HasherFromMemoryMbPerS!.Value / report.Ceilings.Sha256MbPerS!.Value,
+            result.WorkerPeakMegabytes, result.ApiPeakMegabytes);
+    }
+});
+
+report.Print();
+if (Option("--json") is { } json)
+{
+    await report.WriteJsonAsync(json);
+    AnsiConsole.MarkupLine($"Figures written to [bold]{json.EscapeMarkup()}[/].");
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace Uploads.Benchmarks;
+
+/// <summary>The figures of one run, in the JSON shape the README documents; null where a scenario did not run.</summary>
+public sealed class Report
+{
+    public PresignFigures? Presign { get; set; }
+    public PipelineFigures? Pipeline { get; set; }
+    public BigFileFigures? Bigfile { get; set; }
+    public CeilingFigures Ceilings { get; } = new();
+
+    public sealed record PresignFigures(
+        double RequestsPerS, double P50Ms, double P99Ms, double P999Ms, [property: JsonPropertyName("p99_at_500_rps_ms")] double P99At500RpsMs, double RatioToTrivialEndpoint);
+    public sealed record PipelineFigures(double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS);
+    public sealed record BigFileFigures(
+        double Megabytes, double SyncMbPerS, double RatioToStorageCeiling, double HashRatioToCpuCeiling, double? WorkerPeakMb, double? ApiPeakMb);
+
+    public sealed class CeilingFigures
+    {
+        public double? Sha256MbPerS { get; set; }
+        public double? HasherFromMemoryMbPerS { get; set; }
+        public double? StorageReadMbPerS { get; set; }
+        public double? TrivialEndpointRps { get; set; }
+    }
+
+    public async Task WriteJsonAsync(string path) => await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    }));
+
+    public void Print()
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("scenario", "figure", "value", "ratio / target");
+        if (Presign is { } presign)
+        {
+            table.AddRow("presign", "requests/s at saturation", $"{presign.RequestsPerS:N0}", $"{presign.RatioToTrivialEndpoint:P0} of the trivial endpoint · target ≥ 1,500");
+            table.AddRow("", "p50 / p99 / p99.9 at saturation", $"{presign.P50Ms:N1} / {presign.P99Ms:N1} / {presign.P999Ms:N1} ms", "");
+            table.AddRow("", "p99 at 500 requests/s", $"{presign.P99At500RpsMs:N1} ms", "target ≤ 15 ms");
+        }
+
+        if (Pipeline is { } pipeline)
+        {
+            table.AddRow("pipeline", "64 KiB files/s, request → SYNCED", $"{pipeline.FilesPerS:N0}", "target ≥ 150");
+            table.AddRow("", $"confirm → SYNCED p50 / p99 at {pipeline.AtFilesPerS:N0} files/s",
+                $"{pipeline.ConfirmToSyncedP50Ms:N1} / {pipeline.ConfirmToSyncedP99Ms:N1} ms", "targets ≤ 50 / ≤ 250 ms");
+        }
+
+        if (Bigfile is { } big)
+        {
+            table.AddRow("bigfile", $"worker sync of {big.Megabytes:N0} MiB", $"{big.SyncMbPerS:N0} MB/s", $"{big.RatioToStorageCeiling:P0} of storage · target ≥ 80 %");
+            table.AddRow("", "hashing fed from memory", "", $"{big.HashRatioToCpuCeiling:P0} of the CPU · target ≥ 90 %");
+            table.AddRow("", "peak working set: worker / API", $"{big.WorkerPeakMb:N0} / {big.ApiPeakMb:N0} MB", "target ≤ 200 MB each");
+        }
+
+        table.AddRow("ceilings", "SHA-256, in memory (one call)", $"{Ceilings.Sha256MbPerS:N0} MB/s", "");
+        table.AddRow("", "storage read (plain streamed GET)", $"{Ceilings.StorageReadMbPerS:N0} MB/s", "");
+        table.AddRow("", "trivial endpoint (/alive)", $"{Ceilings.TrivialEndpointRps:N0} requests/s", "");
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Amazon.S3;
+using Uploads.Core.Files;
+using Uploads.Core.Storage;
+
+namespace Uploads.Benchmarks.Scenarios;
+
+public sealed record Settings(bool Quick)
+{
+    public TimeSpan Duration => Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(15);
+    public int PipelineFiles => Quick ? 300 : 1500;
+    public long BigFileBytes => Quick ? 256L * 1024 * 1024 : 1024L * 1024 * 1024;
+    public int CeilingBytes => Quick ? 256 * 1024 * 1024 : 1024 * 1024 * 1024;
+}
+
+public static class Ceilings
+{
+    const int MiB = 1024 * 1024;
+
+    /// <summary>The CPU ceiling: SHA-256 of an in-memory buffer in one call, and the service's own hashing code fed from memory.</summary>
+    public static async Task<(double RawMegabytesPerSecond, double HasherMegabytesPerSecond)> Sha256Async(int bytes)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(bytes);
+        Random.Shared.NextBytes(buffer);
+        var raw = Stopwatch.StartNew();
+        SHA256.HashData(buffer);
+        var rawSeconds = raw.Elapsed.TotalSeconds;
+        var hasher = Stopwatch.StartNew();
+        await ContentHasher.Sha256Async(new MemoryStream(buffer, writable: false), MiB, null, CancellationToken.None);
+        return (bytes / (double)MiB / rawSeconds, bytes / (double)MiB / hasher.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The storage ceiling: a plain streamed download of the object, straight from storage.</summary>
+    public static async Task<double> StorageReadAsync(IAmazonS3 storage, string bucket, string key)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await storage.GetObjectAsync(bucket, key);
+        await response.ResponseStream.CopyToAsync(Stream.Null, MiB);
+        return response.ContentLength / (double)MiB / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The web-stack ceiling: the API's most trivial endpoint, at saturation.</summary>
+    public static async Task<double> TrivialEndpointAsync(BenchmarkClient client, Settings settings, Action<double> progress)
+    {
+        var (perSecond, _) = await Load.SaturateAsync(async ct => (await client.Http.GetAsync("/alive", ct)).Dispose(), 64, settings.Duration, progress);
+        return perSecond;
+    }
+}
+
+public static class Presign
+{
+    public static Task<(double PerSecond, Latencies Latencies)> SaturateAsync(BenchmarkClient client, Settings settings, Action<double> progress) =>
+        Load.SaturateAsync(ct => client.RequestUploadAsync("bench.csv", 65536, ct), 64, settings.Duration, progress);
+
+    public static Task<Latencies> AtRateAsync(BenchmarkClient client, double perSecond, Settings settings, Action<double> progress) =>
+        Load.AtRateAsync(async ct =>
+        {
+            await client.RequestUploadAsync("bench.csv", 65536, ct);
+            return null;
+        }, perSecond, settings.Duration, progress);
+}
+
+public static class Pipeline
+{
+    const int FileBytes = 64 * 1024;
+
+    /// <summary>Files through request → form POST → confirm → SYNCED, as fast as they go: files per second.</summary>
+    public static async Task<double> SaturateAsync(BenchmarkClient client, Settings settings, Action<double> progress)
+    {
+        var content = RandomNumberGenerator.GetBytes(FileBytes);
+        var clock = Stopwatch.StartNew();
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, settings.PipelineFiles), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, ct) =>
+        {
+            await OneFileAsync(client, content, clock, ct);
+            progress((double)Interlocked.Increment(ref done) / settings.PipelineFiles);
+        });
+        return settings.PipelineFiles / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Files started at a fixed rate: the latency from sending the confirmation to the SYNCED event.</summary>
+    public static Task<Latencies> AtRateAsync(BenchmarkClient client, double perSecond, Settings settings, Action<double> progress)
+    {
+        var content = RandomNumberGenerator.GetBytes(FileBytes);
+        var clock = Stopwatch.StartNew();
+        return Load.AtRateAsync(async ct => await OneFileAsync(client, content, clock, ct), perSecond, settings.Duration, progress);
+    }
+
+    static async Task<TimeSpan> OneFileAsync(BenchmarkClient client, byte[] content, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var ticket = await client.RequestUploadAsync("bench.bin", content.Length, cancellationToken);
+        var fileId = Guid.Parse(ticket["file_id"]!.GetValue<string>());
+        await client.UploadAsync(ticket, new ByteArrayContent(content), cancellationToken);
+        var settled = await client.WatchAsync(fileId, clock, cancellationToken);
+        var confirmed = clock.Elapsed;
+        await client.ConfirmAsync(fileId, content.Length, cancellationToken);
+        var (status, at) = await settled();
+        return status == "SYNCED" ? at - confirmed : throw new InvalidOperationException($"File {fileId} ended {status}.");
+    }
+}
+
+public sealed record BigFileResult(double SyncMegabytesPerSecond, double StorageReadMegabytesPerSecond, double? WorkerPeakMegabytes, double? ApiPeakMegabytes);
+
+public static class BigFile
+{
+    const double MiB = 1024 * 1024;
+
+    /// <summary>One large file through the whole pipeline: the worker's sync rate (SYNCING → SYNCED), and peak memory.</summary>
+    public static async Task<BigFileResult> RunAsync(Target target, Settings settings, Action<double> progress)
+    {
+        var client = target.Client;
+        var path = Path.Combine(Path.GetTempPath(), $"uploads-bench-{Guid.NewGuid():N}.bin");
+        try
+        {
+            await WriteRandomFileAsync(path, settings.BigFileBytes);
+            progress(0.2);
+            var ticket = await client.RequestUploadAsync("big.bin", settings.BigFileBytes, CancellationToken.None);
+            var fileId = Guid.Parse(ticket["file_id"]!.GetValue<string>());
+            await using (var file = File.OpenRead(path))
+            {
+                await client.UploadAsync(ticket, new StreamContent(file, 1024 * 1024), CancellationToken.None);
+            }
+
+            progress(0.5);
+            int[] processes = target.Resources is { } resources ? [resources.Worker.Process!.Id, resources.Api.Process!.Id] : [];
+            foreach (var process in processes)
+            {
+                Target.ResetPeak(process);
+            }
+
+            var settled = await client.WatchAsync(fileId, Stopwatch.StartNew(), CancellationToken.None);
+            await client.ConfirmAsync(fileId, settings.BigFileBytes, CancellationToken.None);
+            var (status, _) = await settled();
+            if (status != "SYNCED")
+            {
+                throw new InvalidOperationException($"The big file ended {status}.");
+            }
+
+            // And read it back through the API, so that its memory is measured on the same bytes.
+            using (var content = await client.Http.GetAsync($"/files/{fileId}/content", HttpCompletionOption.ResponseHeadersRead))
+            {
+                await (await content.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
+            }
+
+            progress(0.8);
+            var details = (await client.Http.GetFromJsonAsync<JsonObject>($"/files/{fileId}"))!;
+            var history = details["history"]!.AsArray();
+            var syncing = history.Last(h => h!["status"]!.GetValue<string>() == "SYNCING")!["at"]!.GetValue<DateTimeOffset>();
+            var synced = history.Last(h => h!["status"]!.GetValue<string>() == "SYNCED")!["at"]!.GetValue<DateTimeOffset>();
+            var syncRate = settings.BigFileBytes / MiB / (synced - syncing).TotalSeconds;
+
+            double? workerPeak = processes.Length > 0 ? Target.PeakWorkingSet(processes[0]) / MiB : null;
+            double? apiPeak = processes.Length > 0 ? Target.PeakWorkingSet(processes[1]) / MiB : null;
+            var storageRate = target.Storage() is { } storage && target.Resources is { } stack
+                ? await Ceilings.StorageReadAsync(storage, stack.Storage.Bucket, ObjectKeys.For(Target.Tenant, fileId))
+                : double.NaN;
+            progress(1);
+            return new BigFileResult(syncRate, storageRate, workerPeak, apiPeak);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    static async Task WriteRandomFileAsync(string path, long length)
+    {
+        var buffer = new byte[1024 * 1024];
+        await using var file = File.Create(path);
+        for (long written = 0; written < length; written += buffer.Length)
+        {
+            Random.Shared.NextBytes(buffer);
+            await file.WriteAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - written)));
+        }
+    }
+}

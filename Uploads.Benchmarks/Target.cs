@@ -1,0 +1,81 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Uploads.AppHost;
+using Uploads.AppHost.Hosting;
+using Uploads.Core.Storage;
+
+namespace Uploads.Benchmarks;
+
+/// <summary>What the benchmark runs against: an isolated stack it starts through the AppHost's hosting code, or a running API.</summary>
+public sealed class Target : IAsyncDisposable
+{
+    readonly DistributedApplication? app;
+    readonly string? stateDirectory;
+
+    Target(BenchmarkClient client, UploadsResources? resources, DistributedApplication? app, string? stateDirectory)
+    {
+        Client = client;
+        Resources = resources;
+        this.app = app;
+        this.stateDirectory = stateDirectory;
+    }
+
+    /// <summary>The tenant the benchmark uploads as.</summary>
+    public const string Tenant = "bench";
+
+    public BenchmarkClient Client { get; }
+
+    /// <summary>The local stack's resources; null against a running API (then storage and memory figures are not measured).</summary>
+    public UploadsResources? Resources { get; }
+
+    public static Target Remote(Uri api, string token) => new(new BenchmarkClient(api, token), null, null, null);
+
+    public static async Task<Target> StartLocalAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        var stateDirectory = Directory.CreateTempSubdirectory("uploads-bench-").FullName;
+        var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions { StateDirectory = stateDirectory, Log = log });
+        var resources = builder.AddUploads();
+        // The benchmark measures the service, not its rate limits: raised by configuration, as production would for a load test.
+        foreach (var policy in new[] { "Presign", "Confirm" })
+        {
+            resources.Api.WithEnvironment($"RateLimits__{policy}__PerSecond", "1000000").WithEnvironment($"RateLimits__{policy}__Burst", "1000000");
+        }
+
+        resources.Api.WithEnvironment("Logging__LogLevel__Default", "Warning");
+        resources.Worker.WithEnvironment("Logging__LogLevel__Default", "Warning");
+        var app = builder.Build();
+        await app.StartAsync(cancellationToken);
+        var token = DevelopmentSigningKey.MintToken(stateDirectory, Tenant, "bench", TimeSpan.FromHours(4));
+        return new Target(new BenchmarkClient(new Uri(resources.Api.Url), token), resources, app, stateDirectory);
+    }
+
+    public IAmazonS3? Storage()
+    {
+        if (Resources is null)
+        {
+            return null;
+        }
+
+        var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
+        return new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
+            new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
+    }
+
+    public static long PeakWorkingSet(int processId) => Status(processId, "VmHWM:");
+
+    public static void ResetPeak(int processId) => File.WriteAllText($"/proc/{processId}/clear_refs", "5");
+
+    static long Status(int processId, string field) =>
+        long.Parse(File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0]) * 1024;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            Directory.Delete(stateDirectory!, recursive: true);
+        }
+    }
+
+}
