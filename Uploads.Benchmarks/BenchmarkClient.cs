@@ -14,12 +14,12 @@ public sealed class BenchmarkClient(Uri api, string token) : IDisposable
     readonly HttpClient http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 512 })
     {
         BaseAddress = api,
-        Timeout = TimeSpan.FromMinutes(10),
+        Timeout = TimeSpan.FromSeconds(30),
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
     };
 
     // Storage gets no Authorization header: the API's token is for the API only; the presigned form is the credential.
-    readonly HttpClient storage = new(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { Timeout = TimeSpan.FromMinutes(10) };
+    readonly HttpClient storage = new(new SocketsHttpHandler { MaxConnectionsPerServer = 512 }) { Timeout = TimeSpan.FromMinutes(5) };
 
     public HttpClient Http => http;
 

@@ -9,11 +9,21 @@ bool Runs(string scenario) => scenarios.Contains("all") || scenarios.Contains(sc
 var settings = new Settings(Quick: args.Contains("--quick"));
 var report = new Report();
 
+// Ctrl+C or SIGTERM stops the stack the benchmark started, like the AppHost does, instead of leaving it running.
+using var stop = new CancellationTokenSource();
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    stop.Cancel();
+}
+
 await using var target = Option("--api") is { } api
     ? Target.Remote(new Uri(api), Option("--token") ?? throw new ArgumentException("--api needs --token (see: dotnet run --project Uploads.AppHost -- token)."))
     : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(_ => { }, CancellationToken.None));
 
-await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
+var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
 {
     ProgressTask Task(string name) => progress.AddTask(name, maxValue: 1);
     void Update(ProgressTask task, double done) => task.Value = done;
@@ -37,10 +47,10 @@ await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
     if (Runs("pipeline"))
     {
         var saturate = Task("pipeline: saturation");
-        var filesPerSecond = await Pipeline.SaturateAsync(target.Client, settings, d => Update(saturate, d));
+        var (filesPerSecond, failed) = await Pipeline.SaturateAsync(target.Client, settings, d => Update(saturate, d));
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
-        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50);
+        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed);
     }
 
     if (Runs("bigfile"))
@@ -55,9 +65,21 @@ await AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
     }
 });
 
+try
+{
+    await running.WaitAsync(stop.Token);
+}
+catch (OperationCanceledException)
+{
+    AnsiConsole.MarkupLine("[yellow]Stopped before the end: no figures.[/]");
+    return 1;
+}
+
 report.Print();
 if (Option("--json") is { } json)
 {
     await report.WriteJsonAsync(json);
     AnsiConsole.MarkupLine($"Figures written to [bold]{json.EscapeMarkup()}[/].");
 }
+
+return 0;

@@ -14,7 +14,7 @@ public sealed class Report
 
     public sealed record PresignFigures(
         double RequestsPerS, double P50Ms, double P99Ms, double P999Ms, [property: JsonPropertyName("p99_at_500_rps_ms")] double P99At500RpsMs, double RatioToTrivialEndpoint);
-    public sealed record PipelineFigures(double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS);
+    public sealed record PipelineFigures(double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles);
     public sealed record BigFileFigures(
         double Megabytes, double SyncMbPerS, double RatioToStorageCeiling, double HashRatioToCpuCeiling, double? WorkerPeakMb, double? ApiPeakMb);
 
@@ -46,7 +46,7 @@ public sealed class Report
 
         if (Pipeline is { } pipeline)
         {
-            table.AddRow("pipeline", "64 KiB files/s, request → SYNCED", $"{pipeline.FilesPerS:N0}", "target ≥ 150");
+            table.AddRow("pipeline", "64 KiB files/s, request → SYNCED", $"{pipeline.FilesPerS:N0} ({pipeline.FailedFiles} failed)", "target ≥ 150");
             table.AddRow("", $"confirm → SYNCED p50 / p99 at {pipeline.AtFilesPerS:N0} files/s",
                 $"{pipeline.ConfirmToSyncedP50Ms:N1} / {pipeline.ConfirmToSyncedP99Ms:N1} ms", "targets ≤ 50 / ≤ 250 ms");
         }

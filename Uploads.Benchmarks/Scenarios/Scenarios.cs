@@ -67,19 +67,35 @@ public static class Pipeline
 {
     const int FileBytes = 64 * 1024;
 
-    /// <summary>Files through request → form POST → confirm → SYNCED, as fast as they go: files per second.</summary>
-    public static async Task<double> SaturateAsync(BenchmarkClient client, Settings settings, Action<double> progress)
+    /// <summary>
+    /// Files through request → form POST → confirm → SYNCED, as fast as they go: SYNCED files per second, and the files
+    /// that failed (a call timed out or was refused), which count against the rate instead of stalling the run.
+    /// </summary>
+    public static async Task<(double FilesPerSecond, int Failed)> SaturateAsync(BenchmarkClient client, Settings settings, Action<double> progress)
     {
         var content = RandomNumberGenerator.GetBytes(FileBytes);
         var clock = Stopwatch.StartNew();
         var done = 0;
+        var failed = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, settings.PipelineFiles), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, ct) =>
         {
-            await OneFileAsync(client, content, clock, ct);
+            try
+            {
+                using var perFile = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                perFile.CancelAfter(FileTimeout);
+                await OneFileAsync(client, content, clock, perFile.Token);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+
             progress((double)Interlocked.Increment(ref done) / settings.PipelineFiles);
         });
-        return settings.PipelineFiles / clock.Elapsed.TotalSeconds;
+        return ((settings.PipelineFiles - failed) / clock.Elapsed.TotalSeconds, failed);
     }
+
+    static readonly TimeSpan FileTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Files started at a fixed rate: the latency from sending the confirmation to the SYNCED event.</summary>
     public static Task<Latencies> AtRateAsync(BenchmarkClient client, double perSecond, Settings settings, Action<double> progress)
