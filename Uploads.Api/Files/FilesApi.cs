@@ -78,14 +78,14 @@ public static class FilesApi
         UploadRequest request, ClaimsPrincipal user, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var validation = UploadRequestValidator.Validate(request, options.Value);
-        switch (validation.Rejection)
+        if (validation.Rejection == UploadRejection.Invalid)
         {
-            case UploadRejection.Invalid:
-                return Invalid(validation.Errors);
-            case UploadRejection.TooLarge:
-                return Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.FileTooLarge, "File too large", validation.Errors["size"][0]);
-            case UploadRejection.UnsupportedContentType:
-                return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedContentType, "Content type not allowed", validation.Errors["content_type"][0]);
+            return Invalid(validation.Errors);
+        }
+
+        if (ProblemFor(validation) is { } rejected)
+        {
+            return rejected;
         }
 
         var outcome = await uploads.RequestUploadAsync(user.TenantId(), validation.Upload!, cancellationToken);
@@ -107,14 +107,14 @@ public static class FilesApi
             return Invalid(new Dictionary<string, string[]>(validation.Errors) { ["size"] = ["size is required for a multipart upload."] });
         }
 
-        switch (validation.Rejection)
+        if (validation.Rejection == UploadRejection.Invalid)
         {
-            case UploadRejection.Invalid:
-                return Invalid(validation.Errors);
-            case UploadRejection.TooLarge:
-                return Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.FileTooLarge, "File too large", validation.Errors["size"][0]);
-            case UploadRejection.UnsupportedContentType:
-                return Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedContentType, "Content type not allowed", validation.Errors["content_type"][0]);
+            return Invalid(validation.Errors);
+        }
+
+        if (ProblemFor(validation) is { } rejected)
+        {
+            return rejected;
         }
 
         var outcome = await multipart.StartAsync(user.TenantId(), validation.Upload!, cancellationToken);
@@ -153,6 +153,16 @@ public static class FilesApi
             ({ } confirmed, _) => TypedResults.Ok(confirmed),
         };
     }
+
+    /// <summary>The problem for a request that is well-formed but over a limit (413) or of a type not allowed (415).</summary>
+    static ProblemHttpResult? ProblemFor(UploadValidation validation) => validation.Rejection switch
+    {
+        UploadRejection.TooLarge =>
+            Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.FileTooLarge, "File too large", validation.Errors["size"][0]),
+        UploadRejection.UnsupportedContentType =>
+            Problem(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedContentType, "Content type not allowed", validation.Errors["content_type"][0]),
+        _ => null,
+    };
 
     public static async Task<Results<Ok<ConfirmUploadsResponse>, ValidationProblem>> ConfirmUploads(
         ConfirmUploadsRequest request, ClaimsPrincipal user, FileUploads uploads, IOptions<UploadOptions> options, CancellationToken cancellationToken)
