@@ -61,13 +61,6 @@ public sealed class Target : IAsyncDisposable
             new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
     }
 
-    public static long PeakWorkingSet(int processId) => Status(processId, "VmHWM:");
-
-    public static void ResetPeak(int processId) => File.WriteAllText($"/proc/{processId}/clear_refs", "5");
-
-    static long Status(int processId, string field) =>
-        long.Parse(File.ReadLines($"/proc/{processId}/status").Single(l => l.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0]) * 1024;
-
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

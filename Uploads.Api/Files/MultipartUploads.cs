@@ -16,7 +16,8 @@ namespace Uploads.Api.Files;
 public sealed class MultipartUploads(
     UploadsDatabases databases, ObjectStorage storage, FileUploads uploads, IOptions<UploadOptions> options, TimeProvider clock)
 {
-    public const long MinPartBytes = 5L * 1024 * 1024;
+    const long MiB = 1024 * 1024;
+    public const long MinPartBytes = 5 * MiB;
     public const int MaxParts = 10_000;
     readonly UploadOptions options = options.Value;
 
@@ -25,7 +26,7 @@ public sealed class MultipartUploads(
     {
         var needed = (size + MaxParts - 1) / MaxParts;
         var partSize = Math.Max(options.MultipartPartBytes, needed);
-        return (partSize + MinPartBytes / 5 - 1) / (MinPartBytes / 5) * (MinPartBytes / 5);
+        return (partSize + MiB - 1) / MiB * MiB;
     }
 
     public async Task<UploadRequestOutcome<MultipartUploadTicket>> StartAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
@@ -110,7 +111,11 @@ public sealed class MultipartUploads(
         return (results[0], null);
     }
 
-    int PartCount(long size) => (int)Math.Max(1, (size + PartSizeFor(size) - 1) / PartSizeFor(size));
+    int PartCount(long size)
+    {
+        var partSize = PartSizeFor(size);
+        return (int)Math.Max(1, (size + partSize - 1) / partSize);
+    }
 
     async Task<MultipartUploadTicket> TicketAsync(FileRecord file, IReadOnlyDictionary<int, string> stored)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3;
+using Uploads.AppHost.Hosting;
 using Uploads.Core.Files;
 using Uploads.Core.Storage;
 
@@ -144,7 +145,7 @@ public static class BigFile
             int[] processes = target.Resources is { } resources ? [resources.Worker.Process!.Id, resources.Api.Process!.Id] : [];
             foreach (var process in processes)
             {
-                Target.ResetPeak(process);
+                ProcessMemory.ResetPeak(process);
             }
 
             var settled = await client.WatchAsync(fileId, Stopwatch.StartNew(), CancellationToken.None);
@@ -168,8 +169,8 @@ public static class BigFile
             var synced = history.Last(h => h!["status"]!.GetValue<string>() == "SYNCED")!["at"]!.GetValue<DateTimeOffset>();
             var syncRate = settings.BigFileBytes / MiB / (synced - syncing).TotalSeconds;
 
-            double? workerPeak = processes.Length > 0 ? Target.PeakWorkingSet(processes[0]) / MiB : null;
-            double? apiPeak = processes.Length > 0 ? Target.PeakWorkingSet(processes[1]) / MiB : null;
+            double? workerPeak = processes.Length > 0 ? ProcessMemory.Peak(processes[0]) / MiB : null;
+            double? apiPeak = processes.Length > 0 ? ProcessMemory.Peak(processes[1]) / MiB : null;
             var storageRate = target.Storage() is { } storage && target.Resources is { } stack
                 ? await Ceilings.StorageReadAsync(storage, stack.Storage.Bucket, ObjectKeys.For(Target.Tenant, fileId))
                 : double.NaN;

@@ -1,3 +1,4 @@
+using Uploads.AppHost.Hosting;
 using System.Security.Cryptography;
 using Uploads.Core.Files;
 using Uploads.Tests.Fixtures;

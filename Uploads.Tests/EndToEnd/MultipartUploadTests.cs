@@ -1,3 +1,4 @@
+using Uploads.AppHost.Hosting;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;

@@ -78,12 +78,7 @@ public sealed class UploadsStack : IAsyncLifetime
     public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = OpenDatabase();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
+        await using var command = Command(connection, sql, parameters);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -106,13 +101,19 @@ public sealed class UploadsStack : IAsyncLifetime
     public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = OpenDatabase();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = Command(connection, sql, parameters);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    static NpgsqlCommand Command(NpgsqlConnection connection, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }
 
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return command;
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,4 @@
-namespace Uploads.Tests.Fixtures;
+namespace Uploads.AppHost.Hosting;
 
 /// <summary>A process's resident memory from /proc: now (VmRSS) and its peak (VmHWM), which can be reset.</summary>
 public static class ProcessMemory
