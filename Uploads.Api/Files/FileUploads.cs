@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,7 @@ using Npgsql;
 using Uploads.Core.Data;
 using Uploads.Core.Files;
 using Uploads.Core.Storage;
+using Uploads.Core.Telemetry;
 
 namespace Uploads.Api.Files;
 
@@ -15,6 +17,7 @@ public sealed class FileUploads(
     UploadsDatabases databases,
     ObjectStorage storage,
     IBus publisher,
+    UploadMetrics metrics,
     IOptions<UploadOptions> options,
     TimeProvider clock,
     ILogger<FileUploads> logger)
@@ -114,6 +117,7 @@ public sealed class FileUploads(
     {
         var (minLength, maxLength) = file.DeclaredSize is { } size ? (size, size) : (0L, options.MaxFileBytes);
         var form = await storage.CreateUploadFormAsync(file.ObjectKey, file.ContentType, minLength, maxLength, file.UploadExpiresAt);
+        metrics.PresignedPost();
         return new UploadTicket(file.Id, file.Status, form.Url.ToString(), form.Fields, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
     }
 
@@ -129,7 +133,9 @@ public sealed class FileUploads(
         {
             foreach (var upload in uploads)
             {
+                using var scope = logger.BeginScope(UploadsTracing.FileScope(upload.FileId));
                 var (result, newlyUploaded) = await ConfirmOneAsync(tenantId, upload, cancellationToken);
+                metrics.Confirmed(result, newlyUploaded is not null);
                 results.Add(result);
                 if (newlyUploaded is not null)
                 {
@@ -222,6 +228,11 @@ public sealed class FileUploads(
         }
 
         using var timeout = new CancellationTokenSource(options.PublishTimeout);
+        if (files.Count == 1)
+        {
+            Activity.Current?.SetTag(UploadsTracing.FileIdTag, files[0].Id);
+        }
+
         try
         {
             await Task.WhenAll(files.Select(file =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Uploads.Api.Files;
 
@@ -14,6 +15,8 @@ public static class FilesServiceExtensions
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<UploadOptions>>((kestrel, uploads) => kestrel.Limits.MaxRequestBodySize = uploads.Value.MaxRequestBodyBytes);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(UploadMetrics.MeterName));
         builder.Services.AddSingleton<FileUploads>();
         builder.Services.AddSingleton<FileContent>();
         builder.Services.AddSingleton<MultipartUploads>();

@@ -14,7 +14,7 @@ namespace Uploads.Api.Files;
 /// that completes the object and confirms the file. The confirmation is the same as for a single POST.
 /// </summary>
 public sealed class MultipartUploads(
-    UploadsDatabases databases, ObjectStorage storage, FileUploads uploads, IOptions<UploadOptions> options, TimeProvider clock)
+    UploadsDatabases databases, ObjectStorage storage, FileUploads uploads, UploadMetrics metrics, IOptions<UploadOptions> options, TimeProvider clock)
 {
     const long MiB = 1024 * 1024;
     public const long MinPartBytes = 5 * MiB;
@@ -128,6 +128,8 @@ public sealed class MultipartUploads(
             var url = await storage.PresignPartAsync(file.ObjectKey, file.MultipartUploadId!, number, file.UploadExpiresAt);
             parts.Add(new PartUpload(number, url.ToString(), stored.GetValueOrDefault(number)));
         }
+
+        metrics.PresignedParts(count);
 
         return new MultipartUploadTicket(file.Id, file.Status, partSize, parts, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
     }

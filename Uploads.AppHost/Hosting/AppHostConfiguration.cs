@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Uploads.AppHost.Dashboard;
 
 namespace Uploads.AppHost.Hosting;
 
@@ -10,6 +11,9 @@ public static class AppHostConfiguration
         ["--state-dir"] = "AppHost:StateDirectory",
         ["--api-port"] = "AppHost:Ports:api",
         ["--environment"] = "AppHost:EnvironmentName",
+        ["--dashboard-port"] = "AppHost:Dashboard:Port",
+        ["--otlp-port"] = "AppHost:Dashboard:OtlpPort",
+        ["--dashboard"] = "AppHost:Dashboard:Enabled",
     };
 
     public static DistributedApplicationOptions Read(string[] args)
@@ -29,6 +33,9 @@ public static class AppHostConfiguration
             Ports = configuration.GetSection("Ports").GetChildren()
                 .Where(port => int.TryParse(port.Value, out _))
                 .ToDictionary(port => port.Key, port => int.Parse(port.Value!)),
+            Dashboard = configuration.GetValue("Dashboard:Enabled", true)
+                ? configuration.GetSection("Dashboard").Get<DashboardOptions>() ?? new DashboardOptions()
+                : null,
         };
     }
 }

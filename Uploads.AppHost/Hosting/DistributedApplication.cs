@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Uploads.AppHost.Dashboard;
 
 namespace Uploads.AppHost.Hosting;
 
@@ -26,9 +27,21 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public Resource this[string name] => Resources.Single(r => r.Name == name);
 
+    /// <summary>The development dashboard, once started; null when the options ask for none.</summary>
+    public DashboardHost? Dashboard { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         PrepareStateDirectory();
+        if (Options.Dashboard is { } dashboard && Dashboard is null)
+        {
+            Dashboard = await DashboardHost.StartAsync(dashboard, Resources, cancellationToken);
+            context.OtlpEndpoint = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
+                ? dashboard.OtlpUrl
+                : null;
+            context.Log($"dashboard: {dashboard.Url}");
+        }
+
         foreach (var resource in Resources)
         {
             resource.SetState(ResourceState.Waiting);
@@ -129,14 +142,22 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
         finally
         {
-            await StopAsync();
+            await DisposeAsync();
             context.Log("stopped");
         }
 
         return 0;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (Dashboard is { } dashboard)
+        {
+            Dashboard = null;
+            await dashboard.DisposeAsync();
+        }
+    }
 
     void PrepareStateDirectory()
     {

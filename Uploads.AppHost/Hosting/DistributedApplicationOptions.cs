@@ -1,3 +1,5 @@
+using Uploads.AppHost.Dashboard;
+
 namespace Uploads.AppHost.Hosting;
 
 public sealed class DistributedApplicationOptions
@@ -10,6 +12,9 @@ public sealed class DistributedApplicationOptions
 
     /// <summary>Fixed ports by resource name; every other endpoint takes a free port.</summary>
     public IReadOnlyDictionary<string, int> Ports { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The development dashboard and its OTLP receiver; none when null (the benchmarks run without one).</summary>
+    public DashboardOptions? Dashboard { get; init; }
 
     /// <summary>Where the AppHost's own messages go.</summary>
     public Action<string> Log { get; init; } = message => Console.WriteLine($"[apphost] {message}");

@@ -12,14 +12,16 @@ public sealed class ManagedProcess : IAsyncDisposable
     readonly Process process;
     readonly StreamWriter log;
     readonly Queue<string> tail = new();
+    readonly Action<string>? onLine;
     readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int id;
     bool disposed;
 
-    ManagedProcess(Process process, StreamWriter log)
+    ManagedProcess(Process process, StreamWriter log, Action<string>? onLine)
     {
         this.process = process;
         this.log = log;
+        this.onLine = onLine;
     }
 
     /// <summary>The child's process id, which is also its process group and session id.</summary>
@@ -27,8 +29,14 @@ public sealed class ManagedProcess : IAsyncDisposable
     public bool HasExited => exited.Task.IsCompleted;
     public Task<int> Exited => exited.Task;
 
+    /// <param name="onLine">Called with each line of output, as it comes (the dashboard's live console).</param>
     public static ManagedProcess Start(
-        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string logPath, string? workingDirectory = null)
+        string fileName,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?> environment,
+        string logPath,
+        string? workingDirectory = null,
+        Action<string>? onLine = null)
     {
         var startInfo = new ProcessStartInfo("setsid")
         {
@@ -52,7 +60,7 @@ public sealed class ManagedProcess : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var managed = new ManagedProcess(process, log);
+        var managed = new ManagedProcess(process, log, onLine);
         process.OutputDataReceived += (_, e) => managed.Write(e.Data);
         process.ErrorDataReceived += (_, e) => managed.Write(e.Data);
         process.Exited += (_, _) => managed.OnExited();
@@ -129,6 +137,8 @@ public sealed class ManagedProcess : IAsyncDisposable
                 tail.Dequeue();
             }
         }
+
+        onLine?.Invoke(line);
     }
 
     void OnExited()

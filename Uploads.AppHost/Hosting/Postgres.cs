@@ -55,7 +55,7 @@ public sealed class PostgresServerResource(string name, int port) : ProcessResou
     {
         var (fileName, arguments) = RunAs.User(ServiceUser, Path.Combine(BinDirectory, "initdb"),
             ["-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"]);
-        await using var initdb = ManagedProcess.Start(fileName, arguments, new Dictionary<string, string?>(), context.LogPath(Name));
+        await using var initdb = ManagedProcess.Start(fileName, arguments, new Dictionary<string, string?>(), context.LogPath(Name), onLine: ConsoleLog.Append);
         var exitCode = await initdb.Exited.WaitAsync(cancellationToken);
         if (exitCode != 0)
         {
@@ -105,6 +105,9 @@ public sealed class PostgresDatabaseResource(string name, PostgresServerResource
     }
 
     protected override Task StopCoreAsync() => Task.CompletedTask;
+
+    public override async Task<bool?> CheckHealthAsync(CancellationToken cancellationToken) =>
+        State == ResourceState.Running ? await Server.CheckHealthAsync(cancellationToken) : null;
 }
 
 public static class PostgresBuilderExtensions

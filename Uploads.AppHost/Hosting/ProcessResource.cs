@@ -4,6 +4,7 @@ namespace Uploads.AppHost.Hosting;
 public abstract class ProcessResource(string name) : Resource(name)
 {
     ManagedProcess? process;
+    Func<CancellationToken, Task<bool>>? readiness;
 
     public override ManagedProcess? Process => process;
 
@@ -17,12 +18,20 @@ public abstract class ProcessResource(string name) : Resource(name)
     protected ManagedProcess StartProcess(
         ResourceContext context, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        process = ManagedProcess.Start(fileName, arguments, environment ?? new Dictionary<string, string?>(), context.LogPath(Name), workingDirectory);
+        process = ManagedProcess.Start(
+            fileName, arguments, environment ?? new Dictionary<string, string?>(), context.LogPath(Name), workingDirectory, ConsoleLog.Append);
         return process;
     }
 
-    protected Task WaitUntilAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken cancellationToken) =>
-        Probes.WaitAsync(Name, probe, process, StartTimeout, cancellationToken);
+    /// <summary>Waits until <paramref name="probe"/> passes; the same probe answers health checks afterwards.</summary>
+    protected Task WaitUntilAsync(Func<CancellationToken, Task<bool>> probe, CancellationToken cancellationToken)
+    {
+        readiness = probe;
+        return Probes.WaitAsync(Name, probe, process, StartTimeout, cancellationToken);
+    }
+
+    public override async Task<bool?> CheckHealthAsync(CancellationToken cancellationToken) =>
+        State == ResourceState.Running && readiness is { } probe ? await probe(cancellationToken) : null;
 
     protected override async Task StopCoreAsync()
     {

@@ -32,7 +32,18 @@ public sealed class ProjectResource(string name, string assemblyPath, int port) 
             ["ASPNETCORE_ENVIRONMENT"] = context.Options.EnvironmentName,
             ["DOTNET_ENVIRONMENT"] = context.Options.EnvironmentName,
             ["OTEL_SERVICE_NAME"] = Name,
+            ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Name}",
         };
+        if (context.OtlpEndpoint is { } otlp)
+        {
+            // What Aspire gives its projects in development: OTLP, and exports every second rather than every five.
+            variables["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
+            variables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            variables["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+            variables["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
+            variables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        }
+
         foreach (var (name, value) in environment)
         {
             variables[name] = value();

@@ -45,10 +45,13 @@ public sealed class RabbitMQResource(string name, int port, int distributionPort
             ["RABBITMQ_LOG_BASE"] = Path.Combine(home, "log"),
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(home, "enabled_plugins"),
             ["RABBITMQ_CONFIG_FILE"] = Path.Combine(home, "rabbitmq.conf"),
-        }, context.LogPath(Name));
+        }, context.LogPath(Name), onLine: ConsoleLog.Append);
         // The AMQP port opens last, once the broker booted; rabbitmq-diagnostics answers earlier than that.
         await Probes.WaitAsync(Name, ct => Probes.TcpAsync(Port, ct), server, TimeSpan.FromSeconds(120), cancellationToken);
     }
+
+    public override async Task<bool?> CheckHealthAsync(CancellationToken cancellationToken) =>
+        State == ResourceState.Running ? await Probes.TcpAsync(Port, cancellationToken) : null;
 
     protected override async Task StopCoreAsync()
     {

@@ -28,6 +28,12 @@ public abstract class Resource(string name)
     /// <summary>Where to reach the resource, for the resource table.</summary>
     public abstract string Endpoint { get; }
 
+    /// <summary>What the resource's processes wrote, across restarts.</summary>
+    public ConsoleLog ConsoleLog { get; } = new();
+
+    /// <summary>Whether the resource passes its readiness probe now; null when it is not running or has no probe of its own.</summary>
+    public virtual Task<bool?> CheckHealthAsync(CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
+
     internal ResourceContext? Context { get; set; }
 
     /// <summary>The builder this resource was added to, so that it can add the resources it owns (a server its databases).</summary>
@@ -129,4 +135,10 @@ public sealed class ResourceContext(DistributedApplicationOptions options)
     public string LogPath(string resourceName) => Path.Combine(Options.StateDirectory, "logs", $"{resourceName}.log");
 
     public void Log(string message) => Options.Log(message);
+
+    /// <summary>
+    /// Where the projects send their telemetry: the dashboard's receiver, unless the AppHost's own environment names an
+    /// OTLP endpoint (a collector, the standalone Aspire dashboard), which the projects then inherit unchanged.
+    /// </summary>
+    public string? OtlpEndpoint { get; internal set; }
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
+using Uploads.Core.Telemetry;
 
 namespace Uploads.Core.Caching;
 
@@ -29,6 +31,7 @@ public static class ContentCacheExtensions
         builder.Services.AddSingleton<CacheMetrics>();
         builder.Services.AddSingleton<FileContentCache>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(CacheMetrics.MeterName));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(UploadsTracing.SourceName));
         // Degraded, not unhealthy: the service stays correct without its cache, only slower.
         builder.Services.AddHealthChecks().AddRedis(
             services => services.GetRequiredService<IConnectionMultiplexer>(), "cache", HealthStatus.Degraded, ["ready"]);

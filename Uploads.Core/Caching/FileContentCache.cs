@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Uploads.Core.Telemetry;
 
 namespace Uploads.Core.Caching;
 
@@ -99,6 +101,9 @@ public sealed class CachedContentWriter
             return false;
         }
 
+        using var activity = UploadsTracing.Source.StartActivity("cache.commit", ActivityKind.Client);
+        activity?.SetTag("db.system.name", "redis");
+        activity?.SetTag("db.operation.name", started ? "RENAME" : "SET");
         if (!started)
         {
             await Guard(redis.StringSetAsync(key, RedisValue.EmptyString, timeToLive));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace Uploads.Core.Data;
@@ -21,11 +23,19 @@ public static class UploadsDatabaseExtensions
             ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (ConnectionStrings__{ConnectionName}).");
 
         // Not pooled: a context carries its tenant, and a fresh one can never carry another request's.
-        builder.Services.AddDbContextFactory<UploadsDbContext>(options => options
-            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure()));
+        builder.Services.AddSingleton<FileTransitionMetrics>();
+        builder.Services.AddDbContextFactory<UploadsDbContext>((services, options) => options
+            .UseNpgsql(connectionString, npgsql => npgsql
+                .EnableRetryOnFailure()
+                .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing
+                    // Commands join the trace of the work that ran them; the reconciler's polling starts no traces of its own.
+                    .ConfigureCommandFilter(_ => Activity.Current is not null)
+                    .EnablePhysicalOpenTracing(false))))
+            .AddInterceptors(services.GetRequiredService<FileTransitionMetrics>()));
         builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(FileTransitionMetrics.MeterName));
         return builder;
     }
 

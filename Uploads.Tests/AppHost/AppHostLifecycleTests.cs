@@ -135,7 +135,12 @@ public sealed class AppHostLifecycleTests : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { AppHostPaths.AppHostAssembly, "--state-dir", stateDirectory, "--api-port", apiPort.ToString() })
+        string[] arguments =
+        [
+            AppHostPaths.AppHostAssembly, "--state-dir", stateDirectory, "--api-port", apiPort.ToString(),
+            "--dashboard-port", Ports.Free().ToString(), "--otlp-port", Ports.Free().ToString(),
+        ];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }

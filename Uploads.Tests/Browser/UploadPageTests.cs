@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Uploads.AppHost.Hosting;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Browser;
@@ -8,23 +7,13 @@ namespace Uploads.Tests.Browser;
 [Collection(StackCollection.Name)]
 public sealed class UploadPageTests(UploadsStack stack)
 {
-    static readonly string[] ChromiumArguments =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-    ];
-
     [Fact]
     public async Task The_page_uploads_three_files_straight_to_storage_and_shows_them_synced_with_their_digests()
     {
         var first = UploadsClient.RandomBytes(30_000);
         var second = UploadsClient.RandomBytes(12_345);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArguments,
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(stack.Resources.Api.Url);
 
@@ -37,7 +26,7 @@ public sealed class UploadPageTests(UploadsStack stack)
 
         var synced = page.Locator("#files tbody tr[data-status='SYNCED']");
         await Assertions.Expect(synced).ToHaveCountAsync(3, new() { Timeout = 60_000 });
-        await SaveScreenshotAsync(page, "upload-page.png");
+        await Chromium.SaveScreenshotAsync(page, "upload-page.png");
 
         var rows = page.Locator("#files tbody tr");
         Assert.Equal(UploadsClient.Sha256Of(first), await rows.Nth(0).GetAttributeAsync("data-sha256"));
@@ -50,12 +39,5 @@ public sealed class UploadPageTests(UploadsStack stack)
         var download = await page.RunAndWaitForDownloadAsync(() => rows.Nth(1).Locator("a").ClickAsync());
         var downloaded = await File.ReadAllBytesAsync(await download.PathAsync());
         Assert.Equal(second, downloaded);
-    }
-
-    /// <summary>Kept with the test results, so a person can look at what the page showed.</summary>
-    static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        var directory = Directory.CreateDirectory(Path.Combine(AppHostPaths.RepositoryRoot, "TestResults", "screenshots"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory.FullName, name), FullPage = true });
     }
 }

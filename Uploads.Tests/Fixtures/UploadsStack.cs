@@ -3,6 +3,7 @@ using Amazon.S3;
 using Npgsql;
 using StackExchange.Redis;
 using Uploads.AppHost;
+using Uploads.AppHost.Dashboard;
 using Uploads.AppHost.Hosting;
 using Uploads.Core.Storage;
 
@@ -31,12 +32,16 @@ public sealed class UploadsStack : IAsyncLifetime
     public IConnectionMultiplexer Redis { get; private set; } = null!;
     public IAmazonS3 Storage { get; private set; } = null!;
 
+    /// <summary>The AppHost's dashboard: its page, its JSON API and what its OTLP receiver got from the services.</summary>
+    public DashboardClient Dashboard { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions
         {
             StateDirectory = StateDirectory,
             Log = line => { lock (log) { log.Add(line); } },
+            Dashboard = new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() },
         });
         // Two workers compete for every message, as in production; the reconciler and leases run fast, so that
         // recovery tests wait seconds, not minutes.
@@ -59,6 +64,7 @@ public sealed class UploadsStack : IAsyncLifetime
         await App.StartAsync(timeout.Token);
 
         Client = ClientFor(Tenant);
+        Dashboard = new DashboardClient(new HttpClient { BaseAddress = new Uri(App.Dashboard!.Options.Url) });
         Redis = await ConnectionMultiplexer.ConnectAsync(Resources.Cache.ConnectionString);
         var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
         Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
@@ -120,9 +126,10 @@ public sealed class UploadsStack : IAsyncLifetime
     {
         Redis?.Dispose();
         Storage?.Dispose();
+        Dashboard?.Dispose();
         if (App is not null)
         {
-            await App.StopAsync();
+            await App.DisposeAsync();
         }
 
         Directory.Delete(StateDirectory, recursive: true);

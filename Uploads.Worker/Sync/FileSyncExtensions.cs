@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using MassTransit;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Uploads.Core.Messaging;
+using Uploads.Core.Telemetry;
 
 namespace Uploads.Worker.Sync;
 
@@ -14,6 +17,9 @@ public static class FileSyncExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FileSynchronizer>();
+        builder.Services.AddSingleton<SyncMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SyncMetrics.MeterName));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(UploadsTracing.SourceName));
         builder.AddMessaging(bus =>
         {
             bus.AddConsumer<FileUploadedConsumer, FileUploadedConsumerDefinition>();

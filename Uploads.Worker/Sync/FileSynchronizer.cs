@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Uploads.Core.Caching;
 using Uploads.Core.Data;
 using Uploads.Core.Files;
 using Uploads.Core.Storage;
+using Uploads.Core.Telemetry;
 
 namespace Uploads.Worker.Sync;
 
@@ -17,6 +19,7 @@ public sealed class FileSynchronizer(
     ObjectStorage storage,
     FileContentCache cache,
     IOptions<SyncOptions> options,
+    SyncMetrics metrics,
     TimeProvider clock,
     ILogger<FileSynchronizer> logger)
 {
@@ -24,11 +27,16 @@ public sealed class FileSynchronizer(
 
     public async Task SyncAsync(Guid fileId, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginScope(UploadsTracing.FileScope(fileId));
+        using var activity = UploadsTracing.StartFileActivity("file.sync", fileId);
+        var started = clock.GetTimestamp();
+
         // Each attempt claims under a token of its own: copies of one message cannot share a claim.
         var claim = Guid.NewGuid();
         var file = await ClaimAsync(fileId, claim, cancellationToken);
         if (file is null)
         {
+            activity?.SetTag("uploads.sync.outcome", "skipped");
             return;
         }
 
@@ -49,9 +57,12 @@ public sealed class FileSynchronizer(
             }
 
             await SettleAsync(fileId, claim, outcome, cancellationToken);
+            activity?.SetTag("uploads.sync.outcome", outcome.Name);
+            metrics.Record(clock.GetElapsedTime(started), outcome.BytesHashed, outcome.Name);
         }
-        catch
+        catch (Exception ex)
         {
+            activity.RecordFailure(ex);
             // A transient fault (retried in place) or a shutdown (the message goes back to the queue): either way
             // the next attempt, here or in another worker, may take the file at once.
             await ReleaseAsync(fileId, claim);
@@ -65,6 +76,7 @@ public sealed class FileSynchronizer(
     /// </summary>
     public async Task HandleFailedDeliveryAsync(Guid fileId, string fault, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginScope(UploadsTracing.FileScope(fileId));
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         var now = clock.GetUtcNow();
@@ -140,7 +152,7 @@ public sealed class FileSynchronizer(
 
     async Task<SyncOutcome> ReadAsync(FileRecord file, CancellationToken cancellationToken)
     {
-        using var stored = await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
+        using var stored = await OpenAsync(file, cancellationToken);
         if (stored is null)
         {
             return SyncOutcome.Failed(FailureReasons.ObjectMissing);
@@ -152,8 +164,15 @@ public sealed class FileSynchronizer(
         }
 
         var cacheWriter = cache.Accepts(stored.Length) ? cache.BeginWrite(file.Id) : null;
-        var sha256 = await ContentHasher.Sha256Async(
-            stored.Content, options.ReadBufferBytes, cacheWriter is null ? null : cacheWriter.AppendAsync, cancellationToken);
+        string sha256;
+        using (var hashing = UploadsTracing.StartFileActivity("file.hash", file.Id))
+        {
+            // Reading the body, hashing it and staging it in the cache happen together, one buffer at a time.
+            hashing?.SetTag("uploads.sync.bytes", stored.Length);
+            hashing?.SetTag("uploads.sync.cached", cacheWriter is not null);
+            sha256 = await ContentHasher.Sha256Async(
+                stored.Content, options.ReadBufferBytes, cacheWriter is null ? null : cacheWriter.AppendAsync, cancellationToken);
+        }
 
         if (file.DeclaredSha256 is { } declared && declared != sha256)
         {
@@ -163,7 +182,7 @@ public sealed class FileSynchronizer(
             }
 
             logger.LogWarning("File {FileId} hashes to {Actual}, not the declared {Declared}", file.Id, sha256, declared);
-            return SyncOutcome.Failed(FailureReasons.HashMismatch);
+            return SyncOutcome.Failed(FailureReasons.HashMismatch, stored.Length);
         }
 
         if (cacheWriter is not null)
@@ -171,7 +190,14 @@ public sealed class FileSynchronizer(
             await cacheWriter.CommitAsync();
         }
 
-        return SyncOutcome.Synced(sha256);
+        return SyncOutcome.Synced(sha256, stored.Length);
+    }
+
+    async Task<StoredObject?> OpenAsync(FileRecord file, CancellationToken cancellationToken)
+    {
+        using var activity = UploadsTracing.StartFileActivity("storage.open", file.Id, ActivityKind.Client);
+        activity?.SetTag("uploads.storage.key", file.ObjectKey);
+        return await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
     }
 
     async Task SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)

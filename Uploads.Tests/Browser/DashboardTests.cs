@@ -1,0 +1,51 @@
+using Microsoft.Playwright;
+using Uploads.Core.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Browser;
+
+/// <summary>The AppHost's development dashboard in headless Chromium, against the running stack.</summary>
+[Collection(StackCollection.Name)]
+public sealed class DashboardTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task The_dashboard_lists_every_resource_running_and_draws_the_trace_of_an_upload_across_api_and_worker()
+    {
+        var content = UploadsClient.RandomBytes(20_000);
+        var ticket = await stack.Client.RequestUploadAsync("dashboard.bin", content.Length);
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        await Eventually.TrueAsync(
+            async () => await stack.Dashboard.TraceAsync(confirmation.TraceId) is { } trace && trace.Spans.Any(s => s.Name == "file.sync"),
+            "the worker's spans of the upload to reach the dashboard");
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        await page.GotoAsync(stack.Dashboard.Url.ToString());
+
+        foreach (var resource in stack.App.Resources)
+        {
+            var row = page.Locator($"#resources tr[data-resource='{resource.Name}']");
+            await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("Running");
+            await Assertions.Expect(row.Locator(".health")).ToHaveTextAsync("Healthy", new() { Timeout = 15_000 });
+        }
+
+        await Chromium.SaveScreenshotAsync(page, "dashboard-resources.png");
+
+        await page.ClickAsync("nav a[data-tab='traces']");
+        await page.FillAsync("#trace-search", ticket.FileId.ToString());
+        await page.PressAsync("#trace-search", "Enter");
+        await page.ClickAsync($"#traces tr[data-trace-id='{confirmation.TraceId}']");
+
+        var waterfall = page.Locator("#waterfall");
+        await Assertions.Expect(waterfall.Locator(".span-row[data-service='api']").First).ToBeVisibleAsync();
+        await Assertions.Expect(waterfall.Locator(".span-row[data-service^='worker']").First).ToBeVisibleAsync();
+        await Assertions.Expect(waterfall).ToContainTextAsync("POST /files/confirm-uploads");
+        await Assertions.Expect(waterfall).ToContainTextAsync("file.hash");
+        await page.ClickAsync("#waterfall .span-row:has-text('file.sync')");
+        await Assertions.Expect(page.Locator("#span-details")).ToContainTextAsync(ticket.FileId.ToString());
+        await Chromium.SaveScreenshotAsync(page, "dashboard-trace.png");
+    }
+}
