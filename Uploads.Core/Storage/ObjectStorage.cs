@@ -16,7 +16,13 @@ public sealed class StoredObject(GetObjectResponse response) : IDisposable
 }
 
 /// <summary>The operations the service needs from S3-compatible storage, and nothing else.</summary>
-public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options)
+/// <param name="s3">The client that talks to storage, at the endpoint the services reach.</param>
+/// <param name="presigner">
+/// The client that signs the URLs browsers use, for the endpoint they reach (<see cref="StorageOptions.PublicEndpoint"/>):
+/// a signature covers the host, so a URL signed for one host cannot be pointed at another afterwards.
+/// </param>
+/// <param name="options">The bucket and the public endpoint.</param>
+public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<StorageOptions> options)
 {
     readonly StorageOptions options = options.Value;
 
@@ -38,8 +44,8 @@ public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options
         request.Fields["Content-Type"] = contentType;
         request.Conditions.Add(S3PostCondition.ContentLengthRange(minLength, maxLength));
 
-        var post = await s3.CreatePresignedPostAsync(request);
-        return new UploadForm(PublicUrl(new Uri(post.Url)), post.Fields);
+        var post = await presigner.CreatePresignedPostAsync(request);
+        return new UploadForm(new Uri(post.Url), post.Fields);
     }
 
     /// <summary>The object's size, or <c>null</c> when there is no such object.</summary>
@@ -89,7 +95,7 @@ public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options
     /// <summary>A presigned PUT for one part of a multipart upload: a local HMAC, no call to storage.</summary>
     public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt)
     {
-        var url = await s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var url = await presigner.GetPreSignedURLAsync(new GetPreSignedUrlRequest
         {
             BucketName = options.Bucket,
             Key = key,
@@ -97,9 +103,9 @@ public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options
             UploadId = uploadId,
             PartNumber = partNumber,
             Expires = expiresAt.UtcDateTime,
-            Protocol = s3.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP,
+            Protocol = presigner.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP,
         });
-        return PublicUrl(new Uri(url));
+        return new Uri(url);
     }
 
     /// <summary>
@@ -157,8 +163,4 @@ public sealed class ObjectStorage(IAmazonS3 s3, IOptions<StorageOptions> options
 
     public async Task EnsureBucketReachableAsync(CancellationToken cancellationToken) =>
         await s3.GetBucketLocationAsync(options.Bucket, cancellationToken);
-
-    Uri PublicUrl(Uri url) => options.PublicEndpoint is { } publicEndpoint
-        ? new Uri(publicEndpoint, url.PathAndQuery)
-        : url;
 }
