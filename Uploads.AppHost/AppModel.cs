@@ -26,13 +26,27 @@ public static class AppModel
             .WaitFor(cache)
             .WaitFor(messaging);
 
-        var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api")))
-            .WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
-            .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
-        storage.WithBrowserOrigin(api.Url);
+        var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api"), AppHostPaths.Dockerfile("api")))
+            .WithExternalHttpEndpoints();
+        if (builder.Options.IsPublishMode)
+        {
+            // A deployment supplies its own key, and the addresses browsers use: the page's origin, and the storage's.
+            api.WithEnvironment("Authentication__Tokens__SigningKeys__0", builder.AddParameter(
+                    "token-signing-key", "The base64 HMAC key that signs access tokens (32 bytes or more); or configure an OIDC Authority instead.", secret: true))
+                .WithEnvironment("Storage__PublicEndpoint", builder.AddParameter(
+                    "storage-public-endpoint", "Where browsers reach the storage (its public URL); presigned URLs point there."));
+            storage.WithBrowserOrigin(builder.AddParameter("app-origin", "The origin of the page that uploads (CORS), e.g. https://uploads.example.com."));
+        }
+        else
+        {
+            api.WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
+                .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
+            storage.WithBrowserOrigin(api.Url);
+        }
 
         var workers = Enumerable.Range(1, workerReplicas)
-            .Select(replica => WithBackingServices(builder.AddProject(replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"))))
+            .Select(replica => WithBackingServices(builder.AddProject(
+                replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"), AppHostPaths.Dockerfile("worker"))))
             .ToList();
 
         return new UploadsResources(postgres, database, storage, cache, messaging, api, workers);

@@ -23,4 +23,6 @@ public static class AppHostPaths
     public static string S3rverScript => Path.Combine(AppHostDirectory, "StorageServer", "node_modules", "s3rver", "bin", "s3rver.js");
 
     public static string Project(string name) => Metadata[$"Uploads.Project:{name}"];
+
+    public static string Dockerfile(string name) => Metadata[$"Uploads.Dockerfile:{name}"];
 }

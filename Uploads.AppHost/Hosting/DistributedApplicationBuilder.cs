@@ -21,6 +21,9 @@ public sealed class DistributedApplicationBuilder(DistributedApplicationOptions 
     }
 
     public DistributedApplication Build() => new(Options, resources);
+
+    /// <summary>A value the deployment supplies; only meaningful in publish mode.</summary>
+    public ParameterResource AddParameter(string name, string description, bool secret = false) => new(name, secret, description);
 }
 
 public static class ResourceBuilderExtensions

@@ -13,6 +13,9 @@ public sealed class DistributedApplicationOptions
     /// <summary>Fixed ports by resource name; every other endpoint takes a free port.</summary>
     public IReadOnlyDictionary<string, int> Ports { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>Run: start the resources. Publish: describe them for a deployment, starting nothing (Aspire's execution context).</summary>
+    public bool IsPublishMode { get; init; }
+
     /// <summary>The development dashboard and its OTLP receiver; none when null (the benchmarks run without one).</summary>
     public DashboardOptions? Dashboard { get; init; }
 

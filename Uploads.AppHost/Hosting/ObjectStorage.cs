@@ -2,6 +2,7 @@ using System.Security;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Util;
+using Uploads.AppHost.Publishing;
 
 namespace Uploads.AppHost.Hosting;
 
@@ -11,7 +12,7 @@ namespace Uploads.AppHost.Hosting;
 /// </summary>
 public sealed class ObjectStorageResource(string name, int port, string s3rverScript) : ProcessResource(name), IResourceWithConnectionString
 {
-    readonly List<string> browserOrigins = [];
+    readonly List<EnvironmentValue> browserOrigins = [];
     string accessKey = "S3RVER";
     string secretKey = "S3RVER";
 
@@ -29,7 +30,7 @@ public sealed class ObjectStorageResource(string name, int port, string s3rverSc
     }
 
     /// <summary>Lets a page served from <paramref name="origin"/> POST files straight to the bucket.</summary>
-    public ObjectStorageResource WithBrowserOrigin(string origin)
+    public ObjectStorageResource WithBrowserOrigin(EnvironmentValue origin)
     {
         browserOrigins.Add(origin);
         return this;
@@ -74,7 +75,7 @@ public sealed class ObjectStorageResource(string name, int port, string s3rverSc
             {
                 ["MINIO_ROOT_USER"] = accessKey,
                 ["MINIO_ROOT_PASSWORD"] = secretKey,
-                ["MINIO_API_CORS_ALLOW_ORIGIN"] = string.Join(',', browserOrigins),
+                ["MINIO_API_CORS_ALLOW_ORIGIN"] = string.Join(',', browserOrigins.Select(o => o.Resolve())),
             });
         await WaitUntilAsync(ct => Probes.HttpOkAsync(new Uri($"{Endpoint}/minio/health/ready"), ct), cancellationToken);
 
@@ -85,9 +86,48 @@ public sealed class ObjectStorageResource(string name, int port, string s3rverSc
         }
     }
 
+    /// <summary>
+    /// MinIO, with the bucket created by a one-shot <c>{name}-init</c> job and left private: nothing sets an anonymous
+    /// policy, so every read and write needs a signature (a presigned URL, or the services' keys).
+    /// </summary>
+    public override void Publish(PublishContext context)
+    {
+        var accessKey = context.Expression(new ParameterResource($"{Name}-access-key", Secret: true, "MinIO's root user (the services' access key)."));
+        var secretKey = context.Expression(new ParameterResource($"{Name}-secret-key", Secret: true, "MinIO's root password (the services' secret key); 8 characters or more."));
+        context.Add(Name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.Minio,
+            ConnectionString = $"Endpoint={{{Name}.bindings.http.url}};AccessKey={accessKey};SecretKey={secretKey}",
+            Args = ["server", "/data", "--console-address", ":9001"],
+            Env = new()
+            {
+                ["MINIO_ROOT_USER"] = accessKey,
+                ["MINIO_ROOT_PASSWORD"] = secretKey,
+                ["MINIO_API_CORS_ALLOW_ORIGIN"] = string.Join(',', browserOrigins.Select(context.Expression)),
+            },
+            Bindings = new()
+            {
+                // Browsers POST and PUT uploads here, through the public endpoint the API signs URLs for.
+                ["http"] = new("http", "tcp", "http", 9000, External: true),
+                ["console"] = new("http", "tcp", "http", 9001),
+            },
+            Volumes = [new($"{Name}-data", "/data")],
+            Deployment = new(HealthCheck: ["CMD", "mc", "ready", "local"]),
+        });
+        context.Add($"{Name}-init", new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.MinioClient,
+            Args = ["mb", "--ignore-existing", $"storage/{Bucket}"],
+            Env = new() { ["MC_HOST_storage"] = $"http://{accessKey}:{secretKey}@{{{Name}.bindings.http.host}}:{{{Name}.bindings.http.port}}" },
+            Deployment = new(DependsOn: [Name], RunsToCompletion: true),
+        });
+    }
+
     string CorsConfiguration()
     {
-        var origins = string.Concat(browserOrigins.Select(o => $"    <AllowedOrigin>{SecurityElement.Escape(o)}</AllowedOrigin>\n"));
+        var origins = string.Concat(browserOrigins.Select(o => $"    <AllowedOrigin>{SecurityElement.Escape(o.Resolve())}</AllowedOrigin>\n"));
         return $"""
             <CORSConfiguration>
               <CORSRule>

@@ -1,4 +1,5 @@
 using Npgsql;
+using Uploads.AppHost.Publishing;
 
 namespace Uploads.AppHost.Hosting;
 
@@ -35,6 +36,21 @@ public sealed class PostgresServerResource(string name, int port) : ProcessResou
         ]);
         StartProcess(context, fileName, arguments);
         await WaitUntilAsync(CanQueryAsync, cancellationToken);
+    }
+
+    public override void Publish(PublishContext context)
+    {
+        var password = context.Expression(new ParameterResource($"{Name}-password", Secret: true, "The PostgreSQL superuser's password."));
+        context.Add(Name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.Postgres,
+            ConnectionString = $"Host={{{Name}.bindings.tcp.host}};Port={{{Name}.bindings.tcp.port}};Username=postgres;Password={password}",
+            Env = new() { ["POSTGRES_USER"] = "postgres", ["POSTGRES_PASSWORD"] = password },
+            Bindings = new() { ["tcp"] = new("tcp", "tcp", "tcp", 5432) },
+            Volumes = [new($"{Name}-data", "/var/lib/postgresql/data")],
+            Deployment = new(HealthCheck: ["CMD-SHELL", "pg_isready -U postgres"]),
+        });
     }
 
     async Task<string> PrepareDataDirectoryAsync(ResourceContext context)
@@ -108,6 +124,10 @@ public sealed class PostgresDatabaseResource(string name, PostgresServerResource
 
     public override async Task<bool?> CheckHealthAsync(CancellationToken cancellationToken) =>
         State == ResourceState.Running ? await Server.CheckHealthAsync(cancellationToken) : null;
+
+    /// <summary>A value: the services create the database when they migrate it, as they would against a managed server.</summary>
+    public override void Publish(PublishContext context) =>
+        context.Add(Name, new ManifestResource { Type = "value.v0", ConnectionString = $"{{{Server.Name}.connectionString}};Database={DatabaseName}" });
 }
 
 public static class PostgresBuilderExtensions

@@ -1,9 +1,14 @@
+using Uploads.AppHost.Publishing;
+
 namespace Uploads.AppHost.Hosting;
 
 /// <summary>A .NET project of this solution, run from its build output with the environment Aspire would give it.</summary>
-public sealed class ProjectResource(string name, string assemblyPath, int port) : ProcessResource(name)
+/// <param name="dockerfile">The Dockerfile that builds the project's image when the app model is published.</param>
+public sealed class ProjectResource(string name, string assemblyPath, string dockerfile, int port) : ProcessResource(name)
 {
-    readonly Dictionary<string, Func<string>> environment = [];
+    /// <summary>The port the project listens on in its container, as .NET images default to.</summary>
+    const int ContainerPort = 8080;
+    readonly Dictionary<string, EnvironmentValue> environment = [];
 
     public int Port { get; } = port;
     public string Url => $"http://127.0.0.1:{Port}";
@@ -12,14 +17,21 @@ public sealed class ProjectResource(string name, string assemblyPath, int port) 
 
     protected override TimeSpan StopGrace => TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether the deployment publishes its HTTP endpoint (the API), or keeps it inside (the worker's health checks).</summary>
+    public bool HasExternalHttpEndpoints { get; private set; }
+
     public ProjectResource WithReference(IResourceWithConnectionString resource) =>
-        WithEnvironment($"ConnectionStrings__{resource.Name}", () => resource.ConnectionString);
+        WithEnvironment($"ConnectionStrings__{resource.Name}", new ConnectionStringReference(resource));
 
-    public ProjectResource WithEnvironment(string name, string value) => WithEnvironment(name, () => value);
-
-    public ProjectResource WithEnvironment(string name, Func<string> value)
+    public ProjectResource WithEnvironment(string name, EnvironmentValue value)
     {
         environment[name] = value;
+        return this;
+    }
+
+    public ProjectResource WithExternalHttpEndpoints()
+    {
+        HasExternalHttpEndpoints = true;
         return this;
     }
 
@@ -46,10 +58,38 @@ public sealed class ProjectResource(string name, string assemblyPath, int port) 
 
         foreach (var (name, value) in environment)
         {
-            variables[name] = value();
+            variables[name] = value.Resolve();
         }
 
         return variables;
+    }
+
+    /// <summary>Built from its Dockerfile (Aspire's <c>PublishAsDockerFile</c>), in Production, on port 8080.</summary>
+    public override void Publish(PublishContext context)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_HTTP_PORTS"] = ContainerPort.ToString(),
+            ["OTEL_SERVICE_NAME"] = Name,
+        };
+        foreach (var (name, value) in environment)
+        {
+            variables[name] = context.Expression(value);
+        }
+
+        context.Add(Name, new ManifestResource
+        {
+            Type = "dockerfile.v0",
+            Path = context.Relative(dockerfile),
+            Context = context.Relative(AppHostPaths.RepositoryRoot),
+            Env = variables,
+            Bindings = new() { ["http"] = new("http", "tcp", "http", ContainerPort, External: HasExternalHttpEndpoints) },
+            Deployment = new(
+                HealthCheck: ["CMD", "curl", "--fail", "--silent", $"http://localhost:{ContainerPort}/health"],
+                DependsOn: [.. WaitsFor.Select(r => r.Name)]),
+        });
     }
 
     protected override async Task StartCoreAsync(ResourceContext context, CancellationToken cancellationToken)
@@ -67,6 +107,6 @@ public sealed class ProjectResource(string name, string assemblyPath, int port) 
 
 public static class ProjectBuilderExtensions
 {
-    public static ProjectResource AddProject(this DistributedApplicationBuilder builder, string name, string assemblyPath) =>
-        builder.AddResource(new ProjectResource(name, assemblyPath, builder.Options.PortFor(name)));
+    public static ProjectResource AddProject(this DistributedApplicationBuilder builder, string name, string assemblyPath, string dockerfile) =>
+        builder.AddResource(new ProjectResource(name, assemblyPath, dockerfile, builder.Options.PortFor(name)));
 }

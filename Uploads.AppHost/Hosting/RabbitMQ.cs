@@ -1,3 +1,5 @@
+using Uploads.AppHost.Publishing;
+
 namespace Uploads.AppHost.Hosting;
 
 /// <summary>
@@ -48,6 +50,26 @@ public sealed class RabbitMQResource(string name, int port, int distributionPort
         }, context.LogPath(Name), onLine: ConsoleLog.Append);
         // The AMQP port opens last, once the broker booted; rabbitmq-diagnostics answers earlier than that.
         await Probes.WaitAsync(Name, ct => Probes.TcpAsync(Port, ct), server, TimeSpan.FromSeconds(120), cancellationToken);
+    }
+
+    public override void Publish(PublishContext context)
+    {
+        var password = context.Expression(new ParameterResource(
+            $"{Name}-password", Secret: true, "The RabbitMQ user's password; URL-safe characters only, it goes into an AMQP URI."));
+        context.Add(Name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.RabbitMQ,
+            ConnectionString = $"amqp://uploads:{password}@{{{Name}.bindings.tcp.host}}:{{{Name}.bindings.tcp.port}}",
+            Env = new() { ["RABBITMQ_DEFAULT_USER"] = "uploads", ["RABBITMQ_DEFAULT_PASS"] = password },
+            Bindings = new()
+            {
+                ["tcp"] = new("tcp", "tcp", "tcp", 5672),
+                ["management"] = new("http", "tcp", "http", 15672),
+            },
+            Volumes = [new($"{Name}-data", "/var/lib/rabbitmq")],
+            Deployment = new(HealthCheck: ["CMD", "rabbitmq-diagnostics", "-q", "ping"]),
+        });
     }
 
     public override async Task<bool?> CheckHealthAsync(CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using Uploads.AppHost.Publishing;
+
 namespace Uploads.AppHost.Hosting;
 
 public sealed class RedisResource(string name, int port) : ProcessResource(name), IResourceWithConnectionString
@@ -6,6 +8,22 @@ public sealed class RedisResource(string name, int port) : ProcessResource(name)
     public override string Kind => "redis";
     public override string Endpoint => $"tcp://127.0.0.1:{Port}";
     public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public override void Publish(PublishContext context)
+    {
+        var password = context.Expression(new ParameterResource($"{Name}-password", Secret: true, "The password Redis requires."));
+        context.Add(Name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.Redis,
+            ConnectionString = $"{{{Name}.bindings.tcp.host}}:{{{Name}.bindings.tcp.port}},password={password}",
+            // A cache, as in development: nothing is saved.
+            Args = ["--requirepass", password, "--save", "", "--appendonly", "no"],
+            Env = new() { ["REDISCLI_AUTH"] = password },
+            Bindings = new() { ["tcp"] = new("tcp", "tcp", "tcp", 6379) },
+            Deployment = new(HealthCheck: ["CMD", "redis-cli", "ping"]),
+        });
+    }
 
     protected override async Task StartCoreAsync(ResourceContext context, CancellationToken cancellationToken)
     {

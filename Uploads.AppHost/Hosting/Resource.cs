@@ -1,3 +1,5 @@
+using Uploads.AppHost.Publishing;
+
 namespace Uploads.AppHost.Hosting;
 
 public enum ResourceState
@@ -94,6 +96,9 @@ public abstract class Resource(string name)
             SetState(ResourceState.Exited);
         }
     }
+
+    /// <summary>Describes the resource for a deployment: its manifest entries (publish mode).</summary>
+    public abstract void Publish(PublishContext context);
 
     protected abstract Task StartCoreAsync(ResourceContext context, CancellationToken cancellationToken);
 

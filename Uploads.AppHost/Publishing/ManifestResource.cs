@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace Uploads.AppHost.Publishing;
+
+/// <summary>
+/// One resource of an Aspire-style manifest (<c>container.v0</c>, <c>dockerfile.v0</c>, <c>value.v0</c>,
+/// <c>parameter.v0</c>), with the field names Aspire writes. Values may hold expressions such as
+/// <c>{postgres.bindings.tcp.host}</c>, which a deployment tool resolves.
+/// </summary>
+public sealed class ManifestResource
+{
+    public required string Type { get; init; }
+    public string? Image { get; init; }
+
+    /// <summary><c>dockerfile.v0</c>: the Dockerfile, relative to the manifest.</summary>
+    public string? Path { get; init; }
+
+    /// <summary><c>dockerfile.v0</c>: the build context, relative to the manifest.</summary>
+    public string? Context { get; init; }
+
+    public string? ConnectionString { get; init; }
+
+    /// <summary><c>parameter.v0</c>: <c>{name.inputs.value}</c>.</summary>
+    public string? Value { get; init; }
+
+    public Dictionary<string, ParameterInput>? Inputs { get; init; }
+    public List<string>? Args { get; init; }
+    public Dictionary<string, string>? Env { get; init; }
+    public Dictionary<string, ManifestBinding>? Bindings { get; init; }
+    public List<ManifestVolume>? Volumes { get; init; }
+
+    /// <summary>What a container orchestrator needs beyond Aspire's manifest: health check, start order, restarts.</summary>
+    [JsonIgnore]
+    public DeploymentHints Deployment { get; init; } = new();
+}
+
+public sealed record ManifestBinding(string Scheme, string Protocol, string Transport, int TargetPort, bool External = false);
+
+public sealed record ManifestVolume(string Name, string Target, bool ReadOnly = false);
+
+public sealed record ParameterInput(string Type, bool Secret, string Description);
+
+/// <param name="HealthCheck">The container's health check command, in compose's <c>CMD</c>/<c>CMD-SHELL</c> form.</param>
+/// <param name="DependsOn">The resources this one waits for; a value resource stands for the container behind it.</param>
+/// <param name="RunsToCompletion">A one-shot job (creating the bucket), which others wait to finish.</param>
+public sealed record DeploymentHints(
+    IReadOnlyList<string>? HealthCheck = null, IReadOnlyList<string>? DependsOn = null, bool RunsToCompletion = false);
