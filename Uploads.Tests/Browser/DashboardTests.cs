@@ -11,10 +11,7 @@ public sealed class DashboardTests(UploadsStack stack)
     [Fact]
     public async Task The_dashboard_lists_every_resource_running_and_draws_the_trace_of_an_upload_across_api_and_worker()
     {
-        var content = UploadsClient.RandomBytes(20_000);
-        var ticket = await stack.Client.RequestUploadAsync("dashboard.bin", content.Length);
-        await UploadsClient.UploadToStorageAsync(ticket, content);
-        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        var (ticket, confirmation) = await stack.Client.UploadAsync(UploadsClient.RandomBytes(20_000), "dashboard.bin");
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         await Eventually.TrueAsync(
             async () => await stack.Dashboard.TraceAsync(confirmation.TraceId) is { } trace && trace.Spans.Any(s => s.Name == "file.sync"),

@@ -61,10 +61,7 @@ public sealed class PipelineTests(UploadsStack stack)
     [Fact]
     public async Task Each_transition_records_the_trace_of_the_request_or_message_that_caused_it()
     {
-        var content = UploadsClient.RandomBytes(100);
-        var ticket = await stack.Client.RequestUploadAsync("traced.bin", content.Length);
-        await UploadsClient.UploadToStorageAsync(ticket, content);
-        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        var (ticket, confirmation) = await stack.Client.UploadAsync(UploadsClient.RandomBytes(100), "traced.bin");
 
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
 

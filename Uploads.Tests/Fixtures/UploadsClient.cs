@@ -82,11 +82,17 @@ public sealed class UploadsClient(HttpClient api)
     /// <summary>Requests, uploads and confirms one file; returns its id once the confirmation answered.</summary>
     public async Task<Guid> UploadAndConfirmAsync(byte[] content, string filename = "file.bin", bool declareDigest = true)
     {
-        var ticket = await RequestUploadAsync(filename, content.Length, declareDigest ? Sha256Of(content) : null);
-        await UploadToStorageAsync(ticket, content, filename);
-        var confirmation = await ConfirmAsync((ticket.FileId, content.Length));
+        var (ticket, confirmation) = await UploadAsync(content, filename, declareDigest ? Sha256Of(content) : null);
         Assert.Null(confirmation.Results.Single().Error);
         return ticket.FileId;
+    }
+
+    /// <summary>Requests, uploads and confirms one file; returns the ticket and the confirmation (with its trace id).</summary>
+    public async Task<(UploadTicket Ticket, ConfirmUploadsResponse Confirmation)> UploadAsync(byte[] content, string filename = "file.bin", string? sha256 = null)
+    {
+        var ticket = await RequestUploadAsync(filename, content.Length, sha256);
+        await UploadToStorageAsync(ticket, content, filename);
+        return (ticket, await ConfirmAsync((ticket.FileId, content.Length)));
     }
 
     public static string Sha256Of(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));

@@ -12,9 +12,7 @@ public sealed class TracingTests(UploadsStack stack)
     public async Task One_upload_is_one_trace_from_the_API_request_through_RabbitMQ_into_the_worker()
     {
         var content = UploadsClient.RandomBytes(40_000);
-        var ticket = await stack.Client.RequestUploadAsync("traced.bin", content.Length);
-        await UploadsClient.UploadToStorageAsync(ticket, content);
-        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        var (ticket, confirmation) = await stack.Client.UploadAsync(content, "traced.bin");
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         Assert.Equal(FileStatus.Synced, file.Status);
 
