@@ -14,8 +14,9 @@ public sealed class DashboardTests(UploadsStack stack)
         var (ticket, confirmation) = await stack.Client.UploadAsync(UploadsClient.RandomBytes(20_000), "dashboard.bin");
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         await Eventually.TrueAsync(
-            async () => await stack.Dashboard.TraceAsync(confirmation.TraceId) is { } trace && trace.Spans.Any(s => s.Name == "file.sync"),
-            "the worker's spans of the upload to reach the dashboard");
+            async () => await stack.Dashboard.TraceAsync(confirmation.TraceId) is { } trace
+                && trace.Spans.Any(s => s.Kind == "Server") && trace.Spans.Any(s => s.Kind == "Consumer" && s.Name.EndsWith(" receive", StringComparison.Ordinal)),
+            "the API's and the worker's spans of the upload to reach the dashboard");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
