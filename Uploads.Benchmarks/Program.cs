@@ -28,8 +28,21 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
     ProgressTask Task(string name) => progress.AddTask(name, maxValue: 1);
     void Update(ProgressTask task, double done) => task.Value = done;
 
+    var warmUp = Task("warm-up (not measured)");
+    await Ceilings.TrivialEndpointAsync(target.Client, settings.WarmUp / 2, d => Update(warmUp, d / 4));
+    if (Runs("presign"))
+    {
+        await Presign.SaturateAsync(target.Client, settings.WarmUp, d => Update(warmUp, 0.25 + d / 4));
+    }
+
+    if (Runs("pipeline"))
+    {
+        await Pipeline.SaturateAsync(target.Client, settings.WarmUpFiles, d => Update(warmUp, 0.5 + d / 2));
+    }
+
+    warmUp.Value = 1;
     var trivial = Task("ceiling: trivial endpoint");
-    report.Ceilings.TrivialEndpointRps = await Ceilings.TrivialEndpointAsync(target.Client, settings, d => Update(trivial, d));
+    report.Ceilings.TrivialEndpointRps = await Ceilings.TrivialEndpointAsync(target.Client, settings.Duration, d => Update(trivial, d));
     var sha = Task("ceiling: SHA-256");
     (report.Ceilings.Sha256MbPerS, report.Ceilings.HasherFromMemoryMbPerS) = await Ceilings.Sha256Async(settings.CeilingBytes);
     sha.Value = 1;
@@ -37,7 +50,7 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
     if (Runs("presign"))
     {
         var saturate = Task("presign: saturation");
-        var (perSecond, latencies) = await Presign.SaturateAsync(target.Client, settings, d => Update(saturate, d));
+        var (perSecond, latencies) = await Presign.SaturateAsync(target.Client, settings.Duration, d => Update(saturate, d));
         var atRate = Task("presign: 500 requests/s");
         var at500 = await Presign.AtRateAsync(target.Client, 500, settings, d => Update(atRate, d));
         report.Presign = new(perSecond, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at500.Percentile(99),
@@ -47,7 +60,7 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
     if (Runs("pipeline"))
     {
         var saturate = Task("pipeline: saturation");
-        var (filesPerSecond, failed) = await Pipeline.SaturateAsync(target.Client, settings, d => Update(saturate, d));
+        var (filesPerSecond, failed) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
         report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed);

@@ -22,10 +22,11 @@ public static class UploadsDatabaseExtensions
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (ConnectionStrings__{ConnectionName}).");
 
-        // Not pooled: a context carries its tenant, and a fresh one can never carry another request's.
+        // Pooled: creating a context's services per request costs more than the request's own work. A context carries
+        // its tenant, so UploadsDatabases sets the tenant, or all tenants, on every lease (a test checks a reused context).
         builder.Services.AddSingleton<FileTransitionMetrics>();
-        builder.Services.AddDbContextFactory<UploadsDbContext>((services, options) => options
-            .UseNpgsql(connectionString, npgsql => npgsql
+        builder.Services.AddPooledDbContextFactory<UploadsDbContext>((services, options) => options
+            .UseNpgsql(WithPreparedStatements(connectionString), npgsql => npgsql
                 .EnableRetryOnFailure()
                 .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing
                     // Commands join the trace of the work that ran them; the reconciler's polling starts no traces of its own.
@@ -37,6 +38,21 @@ public static class UploadsDatabaseExtensions
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(FileTransitionMetrics.MeterName));
         return builder;
+    }
+
+    /// <summary>
+    /// Prepares the statements a process runs again and again (PostgreSQL then skips parsing and planning them), unless
+    /// the connection string says otherwise.
+    /// </summary>
+    static string WithPreparedStatements(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
+        return settings.ConnectionString;
     }
 
     /// <summary>

@@ -9,7 +9,9 @@ public sealed class UploadsDatabases(IDbContextFactory<UploadsDbContext> factory
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         var db = await factory.CreateDbContextAsync(cancellationToken);
+        // Contexts are pooled: both settings are made on every lease, so none carries what its last user set.
         db.TenantId = tenantId;
+        db.AllTenants = false;
         return db;
     }
 
@@ -17,6 +19,7 @@ public sealed class UploadsDatabases(IDbContextFactory<UploadsDbContext> factory
     public async Task<UploadsDbContext> ForAllTenantsAsync(CancellationToken cancellationToken)
     {
         var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.TenantId = null;
         db.AllTenants = true;
         return db;
     }

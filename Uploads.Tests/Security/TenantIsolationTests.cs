@@ -2,6 +2,9 @@ using Uploads.Core.Storage;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Uploads.Api.Files;
 using Uploads.Core.Data;
 using Uploads.Core.Files;
@@ -96,6 +99,35 @@ public sealed class TenantIsolationTests(UploadsStack stack)
         Assert.NotNull(await asAlice.Files.SingleOrDefaultAsync(f => f.Id == fileId));
         Assert.Equal(0, await asNobody.Files.CountAsync());
         Assert.Equal(0, await asBob.Files.CountAsync(f => f.TenantId == "alice"));
+    }
+
+    [Fact]
+    public async Task A_pooled_context_leased_again_for_a_tenant_never_keeps_the_all_tenants_view_of_its_last_lease()
+    {
+        var fileId = await SyncedFileOfAliceAsync(UploadsClient.RandomBytes(100));
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:uploads"] = stack.Resources.Database.ConnectionString,
+        });
+        builder.AddUploadsDatabase();
+        await using var services = builder.Services.BuildServiceProvider();
+        var databases = services.GetRequiredService<UploadsDatabases>();
+
+        UploadsDbContext systemLease;
+        await using (systemLease = await databases.ForAllTenantsAsync(CancellationToken.None))
+        {
+            Assert.NotNull(await systemLease.Files.SingleOrDefaultAsync(f => f.Id == fileId));
+        }
+
+        await using (var bobLease = await databases.ForTenantAsync("bob", CancellationToken.None))
+        {
+            Assert.Same(systemLease, bobLease);
+            Assert.Null(await bobLease.Files.SingleOrDefaultAsync(f => f.Id == fileId));
+        }
+
+        await using var aliceLease = await databases.ForTenantAsync("alice", CancellationToken.None);
+        Assert.NotNull(await aliceLease.Files.SingleOrDefaultAsync(f => f.Id == fileId));
     }
 
     async Task<Guid> SyncedFileOfAliceAsync(byte[] content)
