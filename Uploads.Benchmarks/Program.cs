@@ -59,11 +59,20 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
 
     if (Runs("pipeline"))
     {
+        using var storage = target.Storage();
+        if (storage is not null && target.Resources is { } stack)
+        {
+            var smallFiles = Task("ceiling: storage, small files");
+            report.Ceilings.StorageSmallFilesPerS = await Ceilings.StorageSmallFilesAsync(
+                storage, stack.Storage.Bucket, Pipeline.FileBytes, settings.Duration, d => Update(smallFiles, d));
+        }
+
         var saturate = Task("pipeline: saturation");
         var (filesPerSecond, failed) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
-        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed);
+        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed,
+            filesPerSecond / report.Ceilings.StorageSmallFilesPerS);
     }
 
     if (Runs("bigfile"))

@@ -17,7 +17,7 @@ public sealed record Settings(bool Quick)
     /// Load before measuring, not measured: the runtime compiles hot code again with profile data (tiered compilation)
     /// during the first seconds, and pools (connections, buffers, threads) grow to the load.
     /// </summary>
-    public TimeSpan WarmUp => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
+    public TimeSpan WarmUp => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30);
 
     public int WarmUpFiles => Quick ? 50 : 200;
     public int PipelineFiles => Quick ? 300 : 1500;
@@ -51,6 +51,24 @@ public static class Ceilings
         return response.ContentLength / (double)MiB / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// The storage ceiling for small files: what storage alone does per second of the three calls a file costs it in
+    /// the pipeline (the browser's upload, the API's size check at confirmation, the worker's read), 32 at a time.
+    /// </summary>
+    public static async Task<double> StorageSmallFilesAsync(IAmazonS3 storage, string bucket, int fileBytes, TimeSpan duration, Action<double> progress)
+    {
+        var content = RandomNumberGenerator.GetBytes(fileBytes);
+        var (perSecond, _) = await Load.SaturateAsync(async ct =>
+        {
+            var key = $"benchmarks/ceiling/{Guid.NewGuid():N}";
+            await storage.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(content) }, ct);
+            await storage.GetObjectMetadataAsync(bucket, key, ct);
+            using var read = await storage.GetObjectAsync(bucket, key, ct);
+            await read.ResponseStream.CopyToAsync(Stream.Null, ct);
+        }, 32, duration, progress);
+        return perSecond;
+    }
+
     /// <summary>The web-stack ceiling: the API's most trivial endpoint, at saturation.</summary>
     public static async Task<double> TrivialEndpointAsync(BenchmarkClient client, TimeSpan duration, Action<double> progress)
     {
@@ -74,7 +92,7 @@ public static class Presign
 
 public static class Pipeline
 {
-    const int FileBytes = 64 * 1024;
+    public const int FileBytes = 64 * 1024;
 
     /// <summary>
     /// Files through request → form POST → confirm → SYNCED, as fast as they go: SYNCED files per second, and the files
