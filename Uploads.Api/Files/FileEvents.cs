@@ -15,28 +15,46 @@ public sealed record FileStatusEvent(Guid FileId, FileStatus Status, DateTimeOff
 /// <summary>A file's transitions as server-sent events: its current state first, then each move, until a terminal state.</summary>
 public sealed class FileEvents(UploadsDatabases databases, TransitionNotifications notifications)
 {
-    /// <summary>Whether <paramref name="tenantId"/> owns the file: the stream reads transitions by file id only after this.</summary>
-    public async Task<bool> ExistsAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
-    {
-        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-        return await db.Files.AnyAsync(f => f.Id == fileId, cancellationToken);
-    }
-
-    public async IAsyncEnumerable<SseItem<FileStatusEvent>> StreamAsync(string tenantId, Guid fileId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The file's events, starting with its current state; or null when <paramref name="tenantId"/> has no such file.
+    /// One query answers both, since every read goes through the tenant's files.
+    /// </summary>
+    public async Task<IAsyncEnumerable<SseItem<FileStatusEvent>>?> OpenAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
     {
         // Watch before reading, so that a transition between the read and the first wait is not missed.
-        using var watch = notifications.WatchFile(fileId);
-        var current = await ReadAsync(tenantId, fileId, afterId: null, cancellationToken);
-        var last = current[^1];
-        yield return Item(last);
-
-        while (!FileStateMachine.IsTerminal(last.Status))
+        var watch = notifications.WatchFile(fileId);
+        try
         {
-            await watch.WaitForChangeAsync(cancellationToken);
-            foreach (var transition in await ReadAsync(tenantId, fileId, last.Id, cancellationToken))
+            var current = await ReadAsync(tenantId, fileId, afterId: null, cancellationToken);
+            if (current.Count == 0)
             {
-                last = transition;
-                yield return Item(transition);
+                watch.Dispose();
+                return null;
+            }
+
+            return StreamAsync(tenantId, fileId, watch, current[^1], cancellationToken);
+        }
+        catch
+        {
+            watch.Dispose();
+            throw;
+        }
+    }
+
+    async IAsyncEnumerable<SseItem<FileStatusEvent>> StreamAsync(
+        string tenantId, Guid fileId, TransitionNotifications.Watch watch, FileTransition last, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (watch)
+        {
+            yield return Item(last);
+            while (!FileStateMachine.IsTerminal(last.Status))
+            {
+                await watch.WaitForChangeAsync(cancellationToken);
+                foreach (var transition in await ReadAsync(tenantId, fileId, last.Id, cancellationToken))
+                {
+                    last = transition;
+                    yield return Item(transition);
+                }
             }
         }
     }

@@ -225,8 +225,8 @@ public static class FilesApi
 
     public static async Task<Results<ServerSentEventsResult<FileStatusEvent>, ProblemHttpResult>> StreamEvents(
         Guid fileId, ClaimsPrincipal user, FileEvents events, CancellationToken cancellationToken) =>
-        await events.ExistsAsync(user.TenantId(), fileId, cancellationToken)
-            ? TypedResults.ServerSentEvents(events.StreamAsync(user.TenantId(), fileId, cancellationToken))
+        await events.OpenAsync(user.TenantId(), fileId, cancellationToken) is { } stream
+            ? TypedResults.ServerSentEvents(stream)
             : Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
 
     public static async Task<Results<Ok<FileDetails>, ProblemHttpResult>> GetFile(
