@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up whatever this machine lacks, builds, and starts the whole system through the AppHost.
-#   ./run.sh                 start everything; the API answers on http://127.0.0.1:8000
+#   ./run.sh                 start everything; the API answers on http://127.0.0.1:8000, the dashboard on http://127.0.0.1:18888
 #   ./run.sh --setup-only    only install and build (./test.sh uses this)
 #   ./run.sh -- ARGS         pass ARGS to the AppHost (e.g. -- --api-port 8080 --state-dir /tmp/uploads)
 set -euo pipefail

@@ -34,7 +34,6 @@ public sealed class DashboardHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, options.Port);
             kestrel.Listen(IPAddress.Loopback, options.OtlpPort);
         });
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var telemetry = new TelemetryStore();
         var app = builder.Build();
