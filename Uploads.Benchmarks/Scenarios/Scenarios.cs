@@ -19,7 +19,7 @@ public sealed record Settings(bool Quick)
     /// </summary>
     public TimeSpan WarmUp => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30);
 
-    public int WarmUpFiles => Quick ? 50 : 200;
+    public int WarmUpFiles => Quick ? 50 : 1000;
     public int PipelineFiles => Quick ? 300 : 1500;
     public long BigFileBytes => Quick ? 256L * 1024 * 1024 : 1024L * 1024 * 1024;
     public int CeilingBytes => Quick ? 256 * 1024 * 1024 : 1024 * 1024 * 1024;
