@@ -56,9 +56,15 @@ public sealed class FileSynchronizer(
                 }
             }
 
-            await SettleAsync(fileId, claim, outcome, cancellationToken);
-            activity?.SetTag("uploads.sync.outcome", outcome.Name);
-            metrics.Record(clock.GetElapsedTime(started), outcome.BytesHashed, outcome.Name);
+            if (await SettleAsync(fileId, claim, outcome, cancellationToken))
+            {
+                activity?.SetTag("uploads.sync.outcome", outcome.Name);
+                metrics.Record(clock.GetElapsedTime(started), outcome.BytesHashed, outcome.Name);
+            }
+            else
+            {
+                activity?.SetTag("uploads.sync.outcome", "superseded");
+            }
         }
         catch (Exception ex)
         {
@@ -200,14 +206,15 @@ public sealed class FileSynchronizer(
         return await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
     }
 
-    async Task SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Records the outcome; false when another sync took the file over meanwhile and this result was dropped.</summary>
+    async Task<bool> SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
         if (!file.IsHeldBy(claim))
         {
             logger.LogWarning("File {FileId} was taken over while syncing; dropping this result", fileId);
-            return;
+            return false;
         }
 
         var now = clock.GetUtcNow();
@@ -224,10 +231,12 @@ public sealed class FileSynchronizer(
         {
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("File {FileId} is {Status}", fileId, file.Status);
+            return true;
         }
         catch (DbUpdateConcurrencyException)
         {
             logger.LogWarning("File {FileId} changed while settling; dropping this result", fileId);
+            return false;
         }
     }
 }
