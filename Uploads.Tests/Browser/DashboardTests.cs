@@ -46,4 +46,31 @@ public sealed class DashboardTests(UploadsStack stack)
         await Assertions.Expect(page.Locator("#span-details")).ToContainTextAsync(ticket.FileId.ToString());
         await Chromium.SaveScreenshotAsync(page, "dashboard-trace.png");
     }
+
+    [Fact]
+    public async Task The_console_of_a_resource_shows_its_output_and_follows_it_live()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        // One page per worker, both open before the upload: whichever syncs the file, its line must arrive live.
+        var consoles = new Dictionary<string, IPage>();
+        foreach (var worker in stack.Resources.Workers)
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync($"{stack.Dashboard.Url}#console/{worker.Name}");
+            // The backlog has arrived, so the live stream is open (the oldest lines may have rolled out of it by now).
+            await Assertions.Expect(page.Locator("#console-output")).Not.ToBeEmptyAsync();
+            consoles[worker.Name] = page;
+        }
+
+        var (ticket, confirmation) = await stack.Client.UploadAsync(UploadsClient.RandomBytes(100), "console.bin");
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        var trace = await Eventually.MatchesAsync(
+            () => stack.Dashboard.TraceAsync(confirmation.TraceId),
+            t => t is not null && t.Spans.Any(s => s.Name == "file.sync"),
+            "the sync's span, to tell which worker synced the file");
+        var syncedBy = trace!.Spans.Single(s => s.Name == "file.sync").Service;
+
+        await Assertions.Expect(consoles[syncedBy].Locator("#console-output")).ToContainTextAsync($"File {ticket.FileId} is Synced");
+    }
 }
