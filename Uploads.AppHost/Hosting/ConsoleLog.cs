@@ -42,15 +42,14 @@ public sealed class ConsoleLog(int capacity = 2000)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Taken before the lines: a line appended in between is in this batch and also wakes the next wait.
             Task more;
-            IReadOnlyList<ConsoleLine> batch;
             lock (lines)
             {
-                batch = [.. lines.Where(line => line.Number > after)];
                 more = appended.Task;
             }
 
-            foreach (var line in batch)
+            foreach (var line in After(after))
             {
                 after = line.Number;
                 yield return line;

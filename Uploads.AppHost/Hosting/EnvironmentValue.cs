@@ -35,7 +35,4 @@ public sealed record ParameterResource(string Name, bool Secret, string Descript
 {
     public override string Resolve() => throw new InvalidOperationException($"The parameter '{Name}' has a value only in a deployment.");
     public override string Expression => $"{{{Name}.value}}";
-
-    /// <summary>The environment variable a deployment sets it with: <c>token-signing-key</c> → <c>TOKEN_SIGNING_KEY</c>.</summary>
-    public string VariableName => Name.Replace('-', '_').ToUpperInvariant();
 }

@@ -21,6 +21,7 @@ public sealed partial class ManifestExpressions(IReadOnlyDictionary<string, Mani
         return $"${{{name}:?set {name}, see .env.example}}";
     }
 
+    /// <summary>The environment variable a deployment sets a parameter with: <c>token-signing-key</c> → <c>TOKEN_SIGNING_KEY</c>.</summary>
     public static string VariableName(string parameterName) => parameterName.Replace('-', '_').ToUpperInvariant();
 
     public string Resolve(string text) => ExpressionPattern().Replace(text, match =>
