@@ -21,6 +21,17 @@ public sealed class DashboardClient(HttpClient dashboard) : IDisposable
         return await response.Content.ReadFromJsonAsync<TraceView>();
     }
 
+    /// <summary>
+    /// Waits until the trace is whole: each service exports its spans as they end, every second, so the trace is complete
+    /// once the span that ends last in each has arrived (the API's request, the worker's receive).
+    /// </summary>
+    public async Task<TraceView> WholeTraceAsync(string traceId) => (await Eventually.MatchesAsync(
+        () => TraceAsync(traceId),
+        trace => trace is not null
+            && trace.Spans.Any(s => s.Kind == "Server")
+            && trace.Spans.Any(s => s.Kind == "Consumer" && s.Name.EndsWith(" receive", StringComparison.Ordinal)),
+        $"trace {traceId} to reach the dashboard with the API's and the worker's spans"))!;
+
     public async Task<IReadOnlyList<MetricView>> MetricsAsync() =>
         await dashboard.GetFromJsonAsync<List<MetricView>>("/api/metrics") ?? [];
 
