@@ -197,7 +197,8 @@ public static class BigFile
 
             double? workerPeak = processes.Length > 0 ? ProcessMemory.Peak(processes[0]) / MiB : null;
             double? apiPeak = processes.Length > 0 ? ProcessMemory.Peak(processes[1]) / MiB : null;
-            var storageRate = target.Storage() is { } storage && target.Resources is { } stack
+            using var storage = target.Storage();
+            var storageRate = storage is not null && target.Resources is { } stack
                 ? await Ceilings.StorageReadAsync(storage, stack.Storage.Bucket, ObjectKeys.For(Target.Tenant, fileId))
                 : double.NaN;
             progress(1);
