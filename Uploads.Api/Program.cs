@@ -1,19 +1,22 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Scalar.AspNetCore;
-using Uploads.Api.Files;
+using Uploads.Api.Events;
+using Uploads.Api.OpenApi;
 using Uploads.Api.Problems;
+using Uploads.Api.Reads;
 using Uploads.Api.Security;
-using Uploads.Core.Caching;
-using Uploads.Core.Data;
-using Uploads.Core.Messaging;
-using Uploads.Core.Storage;
+using Uploads.Api.Serialization;
+using Uploads.Api.Uploads;
+using Uploads.Infrastructure.Caching;
+using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Messaging;
+using Uploads.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.EnsureSafeForProduction();
 builder.AddServiceDefaults();
+builder.AddContractJson();
 builder.AddApiProblemDetails();
+builder.AddApiDocumentation();
 builder.AddTokenAuthentication();
 builder.AddTenantRateLimits();
 builder.AddUploadsDatabase();
@@ -21,13 +24,8 @@ builder.AddObjectStorage();
 builder.AddContentCache();
 builder.AddMessaging();
 builder.AddFileUploads();
-
-builder.Services.ConfigureHttpJsonOptions(json =>
-{
-    json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-    json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper));
-});
-builder.Services.AddOpenApi(openApi => openApi.AddFileExamples());
+builder.AddFileReads();
+builder.AddFileEvents();
 
 var app = builder.Build();
 
@@ -42,14 +40,15 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi();
+app.MapApiDocumentation();
 if (app.Environment.IsDevelopment())
 {
-    app.MapScalarApiReference();
     app.MapDevelopmentTokens();
 }
 
-app.MapFilesApi();
+app.MapUploadsApi();
+app.MapReadsApi();
+app.MapEventsApi();
 
 await app.Services.MigrateUploadsDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

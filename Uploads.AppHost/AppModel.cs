@@ -1,4 +1,5 @@
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Tokens;
 
 namespace Uploads.AppHost;
 
@@ -40,6 +41,8 @@ public static class AppModel
         else
         {
             api.WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
+                .WithEnvironment("Authentication__Tokens__Issuer", DevelopmentTokenWriter.Issuer)
+                .WithEnvironment("Authentication__Tokens__Audience", DevelopmentTokenWriter.Audience)
                 .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
             storage.WithBrowserOrigin(api.Url);
         }
@@ -51,16 +54,4 @@ public static class AppModel
 
         return new UploadsResources(postgres, database, storage, cache, messaging, api, workers);
     }
-}
-
-public sealed record UploadsResources(
-    PostgresServerResource Postgres,
-    PostgresDatabaseResource Database,
-    ObjectStorageResource Storage,
-    RedisResource Cache,
-    RabbitMQResource Messaging,
-    ProjectResource Api,
-    IReadOnlyList<ProjectResource> Workers)
-{
-    public ProjectResource Worker => Workers[0];
 }

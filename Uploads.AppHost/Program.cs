@@ -1,6 +1,9 @@
 using Uploads.AppHost;
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Dashboard;
+using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Publishing;
+using Uploads.AppHost.Tokens;
 
 // `token --tenant T --user U` prints a development token for the API this AppHost runs, and nothing else.
 if (args is ["token", .. var tokenArguments])
@@ -11,11 +14,17 @@ if (args is ["token", .. var tokenArguments])
 // `publish --output DIR` writes manifest.json, docker-compose.yaml and .env.example for a container deployment.
 if (args is ["publish", .. var publishArguments])
 {
-    return PublishCommand.Run(publishArguments);
+    return PublishCommand.Run(publishArguments, model => model.AddUploads());
 }
 
-var builder = new DistributedApplicationBuilder(AppHostConfiguration.Read(args));
+var settings = AppHostConfiguration.Read(args);
+var builder = new DistributedApplicationBuilder(settings.Options);
 builder.AddUploads();
 
 await using var app = builder.Build();
+if (settings.Dashboard is { } dashboard)
+{
+    app.AddDashboard(dashboard);
+}
+
 return await app.RunAsync();

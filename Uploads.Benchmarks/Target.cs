@@ -1,8 +1,10 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Uploads.AppHost;
-using Uploads.AppHost.Hosting;
-using Uploads.Core.Storage;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
+using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Benchmarks;
 
@@ -27,6 +29,10 @@ public sealed class Target : IAsyncDisposable
 
     /// <summary>The local stack's resources; null against a running API (then storage and memory figures are not measured).</summary>
     public UploadsResources? Resources { get; }
+
+    /// <summary>The process running <paramref name="resource"/> in the local stack.</summary>
+    public int ProcessId(Resource resource) => app?.Runner(resource).Process?.Id
+        ?? throw new InvalidOperationException($"{resource.Name} runs no process of this benchmark's.");
 
     public static Target Remote(Uri api, string token) => new(new BenchmarkClient(api, token), null, null, null);
 

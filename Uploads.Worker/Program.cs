@@ -1,6 +1,6 @@
-using Uploads.Core.Caching;
-using Uploads.Core.Data;
-using Uploads.Core.Storage;
+using Uploads.Infrastructure.Caching;
+using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Storage;
 using Uploads.Worker.Reconciliation;
 using Uploads.Worker.Sync;
 

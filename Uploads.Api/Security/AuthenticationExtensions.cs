@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Uploads.Core.Security;
+using Uploads.Infrastructure.Security;
 
 namespace Uploads.Api.Security;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
-using Uploads.Core.Security;
+using Uploads.Infrastructure.Security;
 
 namespace Uploads.Api.Security;
 

@@ -1,5 +1,5 @@
-using Uploads.Core.Security;
-using Uploads.Core.Storage;
+using Uploads.Infrastructure.Security;
+using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Api.Security;
 

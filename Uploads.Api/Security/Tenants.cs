@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
-using Uploads.Core.Security;
+using Uploads.Infrastructure.Security;
 
 namespace Uploads.Api.Security;
 

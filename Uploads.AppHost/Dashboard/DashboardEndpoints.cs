@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.Orchestration;
 
 namespace Uploads.AppHost.Dashboard;
 
@@ -12,7 +12,7 @@ public static class DashboardEndpoints
     static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(2);
 
     public static IEndpointRouteBuilder MapDashboard(
-        this IEndpointRouteBuilder endpoints, IReadOnlyList<Resource> resources, TelemetryStore telemetry, string host)
+        this IEndpointRouteBuilder endpoints, IReadOnlyList<ResourceRunner> resources, TelemetryStore telemetry, string host)
     {
         var page = Page();
         var dashboard = endpoints.MapGroup("").RequireHost(host);
@@ -45,7 +45,7 @@ public static class DashboardEndpoints
         return endpoints;
     }
 
-    static async Task<ResourceView> DescribeAsync(Resource resource, CancellationToken cancellationToken)
+    static async Task<ResourceView> DescribeAsync(ResourceRunner resource, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(HealthTimeout);
@@ -61,12 +61,12 @@ public static class DashboardEndpoints
 
         return new ResourceView(
             resource.Name,
-            resource.Kind,
+            resource.Resource.Kind,
             resource.State.ToString(),
             resource.Process?.Id,
-            resource.Endpoint,
+            resource.Resource.Endpoint,
             healthy switch { true => "Healthy", false => "Unhealthy", null => null },
-            [.. resource.WaitsFor.Select(r => r.Name)]);
+            [.. resource.Resource.WaitsFor.Select(r => r.Name)]);
     }
 
     static string Page()
@@ -79,6 +79,3 @@ public static class DashboardEndpoints
 
     static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
-
-public sealed record ResourceView(
-    string Name, string Kind, string State, int? Pid, string Endpoint, string? Health, IReadOnlyList<string> WaitsFor);

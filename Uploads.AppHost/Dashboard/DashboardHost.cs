@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.Orchestration;
 
 namespace Uploads.AppHost.Dashboard;
 
@@ -25,7 +25,7 @@ public sealed class DashboardHost : IAsyncDisposable
     public DashboardOptions Options { get; }
     public TelemetryStore Telemetry { get; }
 
-    public static async Task<DashboardHost> StartAsync(DashboardOptions options, IReadOnlyList<Resource> resources, CancellationToken cancellationToken)
+    public static async Task<DashboardHost> StartAsync(DashboardOptions options, IReadOnlyList<ResourceRunner> resources, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

@@ -33,15 +33,3 @@ public sealed class ManifestResource
     [JsonIgnore]
     public DeploymentHints Deployment { get; init; } = new();
 }
-
-public sealed record ManifestBinding(string Scheme, string Protocol, string Transport, int TargetPort, bool External = false);
-
-public sealed record ManifestVolume(string Name, string Target, bool ReadOnly = false);
-
-public sealed record ParameterInput(string Type, bool Secret, string Description);
-
-/// <param name="HealthCheck">The container's health check command, in compose's <c>CMD</c>/<c>CMD-SHELL</c> form.</param>
-/// <param name="DependsOn">The resources this one waits for; a value resource stands for the container behind it.</param>
-/// <param name="RunsToCompletion">A one-shot job (creating the bucket), which others wait to finish.</param>
-public sealed record DeploymentHints(
-    IReadOnlyList<string>? HealthCheck = null, IReadOnlyList<string>? DependsOn = null, bool RunsToCompletion = false);

@@ -1,4 +1,4 @@
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
 
 namespace Uploads.AppHost.Publishing;
 
@@ -8,7 +8,8 @@ namespace Uploads.AppHost.Publishing;
 /// </summary>
 public static class PublishCommand
 {
-    public static int Run(string[] arguments)
+    /// <param name="addModel">Adds the app model to the builder, as the AppHost does when it runs.</param>
+    public static int Run(string[] arguments, Action<DistributedApplicationBuilder> addModel)
     {
         if (arguments is not ["--output", var output] || string.IsNullOrWhiteSpace(output))
         {
@@ -18,12 +19,12 @@ public static class PublishCommand
 
         var directory = Directory.CreateDirectory(output).FullName;
         var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions { StateDirectory = directory, IsPublishMode = true });
-        builder.AddUploads();
+        addModel(builder);
 
         var context = new PublishContext(directory);
         foreach (var resource in builder.Resources)
         {
-            resource.Publish(context);
+            ManifestPublisher.Publish(resource, context);
         }
 
         File.WriteAllText(Path.Combine(directory, ManifestWriter.FileName), ManifestWriter.Write(context.Resources));

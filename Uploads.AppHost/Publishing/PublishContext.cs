@@ -1,4 +1,4 @@
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
 
 namespace Uploads.AppHost.Publishing;
 

@@ -3,9 +3,11 @@ using System.Security.Cryptography;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3;
-using Uploads.AppHost.Hosting;
-using Uploads.Core.Files;
-using Uploads.Core.Storage;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Benchmarks.Scenarios;
 
@@ -168,7 +170,7 @@ public static class BigFile
             }
 
             progress(0.5);
-            int[] processes = target.Resources is { } resources ? [resources.Worker.Process!.Id, resources.Api.Process!.Id] : [];
+            int[] processes = target.Resources is { } resources ? [target.ProcessId(resources.Worker), target.ProcessId(resources.Api)] : [];
             foreach (var process in processes)
             {
                 ProcessMemory.ResetPeak(process);

@@ -1,6 +1,8 @@
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
 using System.Security.Cryptography;
-using Uploads.Core.Files;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
@@ -18,7 +20,7 @@ public sealed class ContentMemoryTests(UploadsStack stack)
         await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
         await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
-        var api = stack.Resources.Api.Process!.Id;
+        var api = stack.Runner(stack.Resources.Api).Process!.Id;
         ProcessMemory.ResetPeak(api);
         var before = ProcessMemory.Resident(api);
 

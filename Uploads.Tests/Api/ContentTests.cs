@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Uploads.Core.Caching;
-using Uploads.Core.Files;
+using Uploads.Infrastructure.Caching;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Uploads.Api.Files;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;

@@ -1,7 +1,9 @@
-using Uploads.Core.Storage;
+using Uploads.Domain.Files;
 using System.Net;
 using System.Text;
-using Uploads.Api.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
@@ -128,7 +130,7 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         using var response = await stack.Client.PostJsonAsync("/files/presigned-upload", new { filename = "orders.csv", size = 18324 });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var ticket = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<Uploads.Api.Files.UploadTicket>(response.Content, UploadsClient.Json))!;
+        var ticket = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<UploadTicket>(response.Content, UploadsClient.Json))!;
         Assert.Equal($"/files/{ticket.FileId}", response.Headers.Location?.ToString());
         Assert.Equal("text/csv", ticket.FormFields!["Content-Type"]);
         Assert.Equal(ObjectKeys.For(UploadsStack.Tenant, ticket.FileId), ticket.FormFields["key"]);

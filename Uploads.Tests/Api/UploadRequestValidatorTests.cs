@@ -1,4 +1,6 @@
-using Uploads.Api.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
 
 namespace Uploads.Tests.Api;
 

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Uploads.AppHost.Hosting;
-using Uploads.Core.Security;
-using Uploads.Core.Files;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
+using Uploads.Infrastructure.Security;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.AppHost;

@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Uploads.Core.Files;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Browser;
@@ -20,7 +20,7 @@ public sealed class DashboardTests(UploadsStack stack)
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
         await page.GotoAsync(stack.Dashboard.Url.ToString());
 
-        foreach (var resource in stack.App.Resources)
+        foreach (var resource in stack.App.Runners)
         {
             var row = page.Locator($"#resources tr[data-resource='{resource.Name}']");
             await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("Running");

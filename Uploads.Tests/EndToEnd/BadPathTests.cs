@@ -1,9 +1,12 @@
+using Uploads.Domain.Contracts;
 using System.Net;
 using System.Text;
 using RabbitMQ.Client;
-using Uploads.Api.Files;
-using Uploads.Core.Caching;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Infrastructure.Caching;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;
@@ -141,7 +144,8 @@ public sealed class BadPathTests(UploadsStack stack)
     /// <summary>A queue of the test's own, bound to MassTransit's FileUploaded exchange: it sees every event published.</summary>
     sealed class FileUploadedTap : IDisposable
     {
-        const string Exchange = "Uploads.Core.Contracts:FileUploaded";
+        // MassTransit names the exchange after the message type: namespace:name.
+        static readonly string Exchange = $"{typeof(FileUploaded).Namespace}:{nameof(FileUploaded)}";
         readonly IConnection connection;
         readonly IChannel channel;
         readonly string queue;

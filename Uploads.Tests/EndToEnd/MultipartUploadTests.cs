@@ -1,9 +1,13 @@
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
-using Uploads.Api.Files;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;
@@ -49,7 +53,7 @@ public sealed class MultipartUploadTests(UploadsStack stack)
         Assert.Equal(failing.Order(), attempts.Where(a => a.Value == 2).Select(a => a.Key).Order());
         Assert.All(attempts.Where(a => !failing.Contains(a.Key)), a => Assert.Equal(1, a.Value));
 
-        var workers = stack.Resources.Workers.Select(w => w.Process!.Id).ToList();
+        var workers = stack.Resources.Workers.Select(w => stack.Runner(w).Process!.Id).ToList();
         workers.ForEach(ProcessMemory.ResetPeak);
         var before = workers.ToDictionary(w => w, ProcessMemory.Resident);
         var completion = await CompleteAsync(ticket.FileId, etags);

@@ -1,7 +1,9 @@
-using Uploads.Core.Storage;
-using Uploads.Core.Caching;
-using Uploads.Core.Files;
-using Uploads.Api.Files;
+using Uploads.Infrastructure.Storage;
+using Uploads.Infrastructure.Caching;
+using Uploads.Domain.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;

@@ -1,4 +1,4 @@
-using Uploads.Core.Files;
+using Uploads.Domain.Files;
 
 namespace Uploads.Tests.Files;
 

@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
 
 namespace Uploads.Tests.Fixtures;
 

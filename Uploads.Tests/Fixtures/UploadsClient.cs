@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Uploads.Api.Files;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
 
 namespace Uploads.Tests.Fixtures;
 

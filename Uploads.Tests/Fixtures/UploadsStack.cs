@@ -4,8 +4,10 @@ using Npgsql;
 using StackExchange.Redis;
 using Uploads.AppHost;
 using Uploads.AppHost.Dashboard;
-using Uploads.AppHost.Hosting;
-using Uploads.Core.Storage;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
+using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Tests.Fixtures;
 
@@ -41,7 +43,6 @@ public sealed class UploadsStack : IAsyncLifetime
         {
             StateDirectory = StateDirectory,
             Log = line => { lock (log) { log.Add(line); } },
-            Dashboard = new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() },
         });
         // Two workers compete for every message, as in production; the reconciler and leases run fast, so that
         // recovery tests wait seconds, not minutes.
@@ -59,17 +60,21 @@ public sealed class UploadsStack : IAsyncLifetime
         Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
             .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
         App = builder.Build();
+        var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });
 
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);
 
         Client = ClientFor(Tenant);
-        Dashboard = new DashboardClient(new HttpClient { BaseAddress = new Uri(App.Dashboard!.Options.Url) });
+        Dashboard = new DashboardClient(new HttpClient { BaseAddress = new Uri(dashboard.Host!.Options.Url) });
         Redis = await ConnectionMultiplexer.ConnectAsync(Resources.Cache.ConnectionString);
         var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
         Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
             new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
     }
+
+    /// <summary>What runs <paramref name="resource"/>: a test stops, kills and restarts resources through it.</summary>
+    public ResourceRunner Runner(Resource resource) => App.Runner(resource);
 
     /// <summary>Starts resources again (after a test stopped or killed them) and waits until they serve.</summary>
     public async Task StartAsync(IEnumerable<Resource> resources)
@@ -77,7 +82,7 @@ public sealed class UploadsStack : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         foreach (var resource in resources)
         {
-            await resource.StartAsync(timeout.Token);
+            await Runner(resource).StartAsync(timeout.Token);
         }
     }
 

@@ -1,10 +1,12 @@
-using Uploads.Core.Storage;
+using Uploads.Infrastructure.Storage;
 using System.Net;
 using System.Net.Http.Json;
 using MassTransit;
-using Uploads.Api.Files;
-using Uploads.Core.Contracts;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Contracts;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Recovery;

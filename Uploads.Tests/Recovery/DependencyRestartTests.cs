@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using Uploads.Core.Files;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Recovery;
@@ -13,7 +13,7 @@ public sealed class DependencyRestartTests(UploadsStack stack)
     {
         var contents = Enumerable.Range(0, 3).Select(_ => UploadsClient.RandomBytes(3000)).ToArray();
         var fileIds = new List<Guid>();
-        await stack.Resources.Messaging.StopAsync();
+        await stack.Runner(stack.Resources.Messaging).StopAsync();
         try
         {
             foreach (var content in contents)
@@ -43,7 +43,7 @@ public sealed class DependencyRestartTests(UploadsStack stack)
     {
         var content = UploadsClient.RandomBytes(10_000);
         Guid fileId;
-        await stack.Resources.Cache.StopAsync();
+        await stack.Runner(stack.Resources.Cache).StopAsync();
         try
         {
             fileId = await stack.Client.UploadAndConfirmAsync(content);
@@ -85,7 +85,7 @@ public sealed class DependencyRestartTests(UploadsStack stack)
         });
 
         await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref started) >= count / 4), "the burst to be under way");
-        await stack.Resources.Postgres.StopAsync();
+        await stack.Runner(stack.Resources.Postgres).StopAsync();
         await stack.StartAsync([stack.Resources.Postgres]);
         await burst;
 

@@ -1,5 +1,7 @@
-using Uploads.Api.Files;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Recovery;
@@ -14,7 +16,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
         var ticket = await StartSyncingAsync(large);
         foreach (var worker in stack.Resources.Workers)
         {
-            await worker.KillAsync();
+            await stack.Runner(worker).KillAsync();
         }
 
         // The kill landed mid-hash: nothing is left to move the file, so it must still be SYNCING.
@@ -35,7 +37,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
         var ticket = await StartSyncingAsync(large);
         foreach (var worker in stack.Resources.Workers)
         {
-            await worker.StopAsync();
+            await stack.Runner(worker).StopAsync();
         }
 
         // The test stack gives syncs half a second after SIGTERM: this one was cancelled and let go of the file on its way out.
@@ -61,7 +63,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
             foreach (var (worker, after) in new[] { (stack.Resources.Workers[0], count / 3), (stack.Resources.Workers[1], 2 * count / 3) })
             {
                 await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref done) >= after), $"{after} files to be confirmed");
-                await worker.KillAsync();
+                await stack.Runner(worker).KillAsync();
                 await stack.StartAsync([worker]);
             }
         });

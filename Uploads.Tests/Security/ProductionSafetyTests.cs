@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using Uploads.AppHost.Hosting;
-using Uploads.Core.Security;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
+using Uploads.Infrastructure.Security;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Security;

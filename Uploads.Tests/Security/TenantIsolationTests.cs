@@ -1,13 +1,15 @@
-using Uploads.Core.Storage;
+using Uploads.Infrastructure.Storage;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Uploads.Api.Files;
-using Uploads.Core.Data;
-using Uploads.Core.Files;
+using Uploads.Api.Events;
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Infrastructure.Data;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Security;

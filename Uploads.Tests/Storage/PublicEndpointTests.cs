@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Uploads.Core.Storage;
+using Uploads.Infrastructure.Storage;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Storage;

@@ -6,7 +6,9 @@ using Uploads.AppHost.Dashboard;
 using Uploads.AppHost.Dashboard.Otlp.Collector.Trace;
 using Uploads.AppHost.Dashboard.Otlp.Common;
 using Uploads.AppHost.Dashboard.Otlp.Trace;
-using Uploads.AppHost.Hosting;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Tokens;
 using OtlpResource = Uploads.AppHost.Dashboard.Otlp.Resource.Resource;
 
 namespace Uploads.Tests.Telemetry;

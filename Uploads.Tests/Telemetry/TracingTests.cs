@@ -1,5 +1,5 @@
 using Uploads.AppHost.Dashboard;
-using Uploads.Core.Files;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Telemetry;

@@ -2,10 +2,10 @@ using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Uploads.Core.Contracts;
-using Uploads.Core.Data;
-using Uploads.Core.Files;
-using Uploads.Core.Storage;
+using Uploads.Domain.Contracts;
+using Uploads.Infrastructure.Data;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Worker.Reconciliation;
 
@@ -56,11 +56,10 @@ public sealed class Reconciler(
     async Task RepublishWaitingAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var requestedBefore = now - options.RepublishAfter;
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var waiting = await db.Files
-            .Where(f => (f.Status == FileStatus.Uploaded || (f.Status == FileStatus.Syncing && f.SyncLeaseExpiresAt < now))
-                && (f.SyncRequestedAt == null || f.SyncRequestedAt < requestedBefore))
+            .Where(FileRules.ClaimableAt.For(now))
+            .Where(FileRules.SyncNotRequestedSince.For(now - options.RepublishAfter))
             .OrderBy(f => f.SyncRequestedAt)
             .Take(options.BatchSize)
             .ToListAsync(cancellationToken);
@@ -85,7 +84,7 @@ public sealed class Reconciler(
         publishTimeout.CancelAfter(PublishTimeout);
         foreach (var file in waiting)
         {
-            await bus.Publish(new FileUploaded(file.Id, file.ObjectKey, file.Size ?? 0, now), publishTimeout.Token);
+            await bus.Publish(FileUploaded.For(file), publishTimeout.Token);
             repairs.Add(1, new KeyValuePair<string, object?>("repair", file.Status == FileStatus.Uploaded ? "republish_uploaded" : "retake_syncing"));
             logger.LogInformation("Republished FileUploaded for {FileId}, {Status} since {Since}", file.Id, file.Status, file.UpdatedAt);
         }
@@ -94,10 +93,9 @@ public sealed class Reconciler(
     async Task ExpireAbandonedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var expiredBefore = now - options.ExpiryGrace;
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var abandoned = await db.Files
-            .Where(f => f.Status == FileStatus.Pending && f.UploadExpiresAt < expiredBefore)
+            .Where(FileRules.UploadWindowClosedBefore.For(now - options.ExpiryGrace))
             .OrderBy(f => f.UploadExpiresAt)
             .Take(options.BatchSize)
             .ToListAsync(cancellationToken);

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using MassTransit;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Uploads.Core.Messaging;
-using Uploads.Core.Telemetry;
+using Uploads.Infrastructure.Messaging;
+using Uploads.Infrastructure.Telemetry;
 
 namespace Uploads.Worker.Sync;
 

@@ -1,5 +1,5 @@
 using MassTransit;
-using Uploads.Core.Contracts;
+using Uploads.Domain.Contracts;
 
 namespace Uploads.Worker.Sync;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Uploads.Core.Caching;
-using Uploads.Core.Data;
-using Uploads.Core.Files;
-using Uploads.Core.Storage;
-using Uploads.Core.Telemetry;
+using Uploads.Infrastructure.Caching;
+using Uploads.Infrastructure.Data;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Storage;
+using Uploads.Infrastructure.Telemetry;
 
 namespace Uploads.Worker.Sync;
 
@@ -16,6 +16,7 @@ namespace Uploads.Worker.Sync;
 /// </summary>
 public sealed class FileSynchronizer(
     UploadsDatabases databases,
+    SyncLeases leases,
     ObjectStorage storage,
     FileContentCache cache,
     IOptions<SyncOptions> options,
@@ -43,7 +44,7 @@ public sealed class FileSynchronizer(
         try
         {
             SyncOutcome outcome;
-            await using (var lease = LeaseKeeper.Start(databases, clock, fileId, claim, options.Lease, cancellationToken))
+            await using (var lease = LeaseKeeper.Start(leases, clock, fileId, claim, options.Lease, cancellationToken))
             {
                 try
                 {
@@ -120,11 +121,7 @@ public sealed class FileSynchronizer(
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await using var db = await databases.ForAllTenantsAsync(timeout.Token);
-            var now = clock.GetUtcNow();
-            await db.Files
-                .Where(f => f.Id == fileId && f.Status == FileStatus.Syncing && f.SyncClaim == claim)
-                .ExecuteUpdateAsync(set => set.SetProperty(f => f.SyncLeaseExpiresAt, now), timeout.Token);
+            await leases.ReleaseAsync(fileId, claim, clock.GetUtcNow(), timeout.Token);
         }
         catch (Exception ex)
         {

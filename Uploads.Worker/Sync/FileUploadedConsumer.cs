@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Uploads.Core.Contracts;
+using Uploads.Domain.Contracts;
 
 namespace Uploads.Worker.Sync;
 

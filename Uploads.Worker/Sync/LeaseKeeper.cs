@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Uploads.Core.Data;
-using Uploads.Core.Files;
+using Uploads.Infrastructure.Data;
 
 namespace Uploads.Worker.Sync;
 
@@ -14,31 +12,26 @@ sealed class LeaseKeeper : IAsyncDisposable
     readonly CancellationTokenSource stop = new();
     readonly Task renewing;
 
-    LeaseKeeper(UploadsDatabases databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken)
+    LeaseKeeper(SyncLeases leases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken)
     {
         lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        renewing = RenewAsync(databases, clock, fileId, claim, lease);
+        renewing = RenewAsync(leases, clock, fileId, claim, lease);
     }
 
     public CancellationToken Token => lost.Token;
 
     public static LeaseKeeper Start(
-        UploadsDatabases databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken) =>
-        new(databases, clock, fileId, claim, lease, cancellationToken);
+        SyncLeases leases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease, CancellationToken cancellationToken) =>
+        new(leases, clock, fileId, claim, lease, cancellationToken);
 
-    async Task RenewAsync(UploadsDatabases databases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease)
+    async Task RenewAsync(SyncLeases leases, TimeProvider clock, Guid fileId, Guid claim, TimeSpan lease)
     {
         using var timer = new PeriodicTimer(lease / 3, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
-                await using var db = await databases.ForAllTenantsAsync(stop.Token);
-                var until = clock.GetUtcNow() + lease;
-                var renewed = await db.Files
-                    .Where(f => f.Id == fileId && f.Status == FileStatus.Syncing && f.SyncClaim == claim)
-                    .ExecuteUpdateAsync(set => set.SetProperty(f => f.SyncLeaseExpiresAt, until), stop.Token);
-                if (renewed == 0)
+                if (!await leases.RenewAsync(fileId, claim, clock.GetUtcNow() + lease, stop.Token))
                 {
                     await lost.CancelAsync();
                     return;

@@ -1,0 +1,145 @@
+using System.Buffers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using Uploads.Api.Problems;
+using Uploads.Infrastructure.Caching;
+using Uploads.Infrastructure.Data;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Storage;
+
+namespace Uploads.Api.Reads;
+
+/// <summary>
+/// Serves a SYNCED file's bytes: from Redis when cached (<c>X-Cache: HIT</c>), else streamed from storage and put back
+/// in the cache on the way (<c>X-Cache: MISS</c>). The ETag is the SHA-256, so a matching If-None-Match costs no read.
+/// </summary>
+public sealed class FileContent(UploadsDatabases databases, FileContentCache cache, ObjectStorage storage)
+{
+    public async Task<IResult> ReadAsync(string tenantId, Guid fileId, HttpContext http, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        var file = await db.Files.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
+        if (file is null)
+        {
+            return ApiProblemsExtensions.Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
+        }
+
+        if (file.Status != FileStatus.Synced)
+        {
+            return ApiProblemsExtensions.Problem(StatusCodes.Status409Conflict, ProblemCodes.FileNotSynced, "File not synced",
+                $"The file is {StatusNames.ToName(file.Status)}; its content can be read once it is SYNCED.");
+        }
+
+        var entityTag = new EntityTagHeaderValue($"\"{file.Sha256}\"");
+        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
+            && ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(entityTag, useStrongComparison: false)))
+        {
+            http.Response.Headers.ETag = entityTag.ToString();
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (await cache.TryReadAsync(fileId) is { } cached)
+        {
+            http.Response.Headers["X-Cache"] = "HIT";
+            return TypedResults.Bytes(cached, file.ContentType, file.Filename, enableRangeProcessing: true, entityTag: entityTag);
+        }
+
+        http.Response.Headers["X-Cache"] = "MISS";
+        return new StoredContentResult(file, entityTag, storage, cache);
+    }
+}
+
+/// <summary>Streams a file from storage with a pooled buffer; memory does not grow with the file.</summary>
+sealed class StoredContentResult(FileRecord file, EntityTagHeaderValue entityTag, ObjectStorage storage, FileContentCache cache) : IResult
+{
+    const int BufferBytes = 64 * 1024;
+
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        var response = http.Response;
+        var length = file.Size!.Value;
+        var headers = response.GetTypedHeaders();
+        headers.ETag = entityTag;
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(file.Filename);
+        headers.ContentDisposition = disposition;
+        response.Headers.AcceptRanges = "bytes";
+        response.ContentType = file.ContentType;
+
+        var range = SingleRange(http.Request, length);
+        if (range is { Satisfiable: false })
+        {
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            headers.ContentRange = new ContentRangeHeaderValue(length);
+            return;
+        }
+
+        var (from, to) = range is { } r ? (r.From, r.To) : (0, length - 1);
+        using var stored = length == 0
+            ? null
+            : await storage.OpenReadAsync(file.ObjectKey, http.RequestAborted, range is null ? null : from, range is null ? null : to)
+                ?? throw new InvalidOperationException($"The object of SYNCED file {file.Id} is missing from storage.");
+
+        if (range is not null)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            headers.ContentRange = new ContentRangeHeaderValue(from, to, length);
+        }
+
+        response.ContentLength = to - from + 1;
+        // A whole read of a cacheable file puts it back in the cache as it goes out.
+        var cacheWriter = range is null && cache.Accepts(length) ? cache.BeginWrite(file.Id) : null;
+        if (stored is not null)
+        {
+            await CopyAsync(stored.Content, response.Body, cacheWriter, http.RequestAborted);
+        }
+
+        if (cacheWriter is not null)
+        {
+            await cacheWriter.CommitAsync();
+        }
+    }
+
+    static async Task CopyAsync(Stream source, Stream destination, CachedContentWriter? cacheWriter, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        try
+        {
+            int read;
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferBytes), cancellationToken)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                if (cacheWriter is not null)
+                {
+                    await cacheWriter.AppendAsync(buffer.AsMemory(0, read));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The one byte range asked for, if any; several ranges are answered with the whole file, as RFC 9110 allows.</summary>
+    static ByteRangeRequest? SingleRange(HttpRequest request, long length)
+    {
+        var header = request.GetTypedHeaders().Range;
+        if (header is null || header.Unit != "bytes" || header.Ranges.Count != 1)
+        {
+            return null;
+        }
+
+        var range = header.Ranges.Single();
+        (long from, long to) = (range.From, range.To) switch
+        {
+            (null, { } suffix) => (Math.Max(0, length - suffix), length - 1),
+            ({ } first, null) => (first, length - 1),
+            ({ } first, { } last) => (first, Math.Min(last, length - 1)),
+            _ => (0, -1),
+        };
+        return new ByteRangeRequest(from, to, from <= to && from < length);
+    }
+
+    sealed record ByteRangeRequest(long From, long To, bool Satisfiable);
+}

@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Uploads.Api.Problems;
+using Uploads.Api.Security;
+using Uploads.Domain.Files;
+using static Uploads.Api.Problems.ApiProblemsExtensions;
+
+namespace Uploads.Api.Reads;
+
+/// <summary>Reading back: a file's metadata and history, listings, and the content itself.</summary>
+public static class ReadsApi
+{
+    public static RouteGroupBuilder MapReadsApi(this IEndpointRouteBuilder app)
+    {
+        var files = app.MapGroup("/files").WithTags("Files").RequireAuthorization();
+
+        files.MapGet("/", ListFiles)
+            .WithName("ListFiles")
+            .WithSummary("Files, newest first")
+            .WithDescription("Filter by `status` and `external_id`; page with `limit` (1–500, default 50) and the opaque `cursor` of the previous page's `next_cursor`. Pages are stable under inserts.");
+
+        files.MapGet("/{fileId:guid}", GetFile)
+            .WithName("GetFile")
+            .WithSummary("A file's metadata and the history of its states");
+
+        files.MapGet("/{fileId:guid}/content", GetContent)
+            .WithName("GetFileContent")
+            .WithSummary("The file's bytes, streamed")
+            .WithDescription("With Content-Type, Content-Length, Content-Disposition (the original filename) and ETag (the SHA-256). Honours If-None-Match (304) and a single Range (206). `X-Cache` says whether Redis served it. 409 unless the file is SYNCED.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        return files;
+    }
+
+    public static async Task<Results<Ok<FileDetails>, ProblemHttpResult>> GetFile(
+        Guid fileId, ClaimsPrincipal user, FileCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.DescribeAsync(user.TenantId(), fileId, cancellationToken) is { } details
+            ? TypedResults.Ok(details)
+            : Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No file has the id {fileId}.");
+
+    public static async Task<Results<Ok<FilePage>, ValidationProblem>> ListFiles(
+        ClaimsPrincipal user,
+        FileCatalog catalog,
+        CancellationToken cancellationToken,
+        [FromQuery] string? status = null,
+        [FromQuery(Name = "external_id")] string? externalId = null,
+        [FromQuery] int? limit = null,
+        [FromQuery] string? cursor = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        FileStatus? wanted = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<FileStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"status is one of {string.Join(", ", StatusNames.All)}."];
+            }
+        }
+
+        if (limit is < 1 or > FileCatalog.MaxPageSize)
+        {
+            errors["limit"] = [$"limit is between 1 and {FileCatalog.MaxPageSize}."];
+        }
+
+        PageCursor? after = null;
+        if (cursor is not null && !PageCursor.TryDecode(cursor, out after))
+        {
+            errors["cursor"] = ["cursor is the next_cursor of an earlier page."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Invalid(errors);
+        }
+
+        return TypedResults.Ok(await catalog.ListAsync(user.TenantId(), wanted, externalId, limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
+    }
+
+    public static Task<IResult> GetContent(Guid fileId, HttpContext http, FileContent content, CancellationToken cancellationToken) =>
+        content.ReadAsync(http.User.TenantId(), fileId, http, cancellationToken);
+}

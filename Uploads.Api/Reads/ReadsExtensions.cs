@@ -1,0 +1,11 @@
+namespace Uploads.Api.Reads;
+
+public static class ReadsExtensions
+{
+    public static IHostApplicationBuilder AddFileReads(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FileCatalog>();
+        builder.Services.AddSingleton<FileContent>();
+        return builder;
+    }
+}

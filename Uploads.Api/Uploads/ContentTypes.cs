@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Net.Http.Headers;
+
+namespace Uploads.Api.Uploads;
+
+/// <summary>Resolves a file's media type and checks it against the configured allow-list.</summary>
+public sealed class ContentTypes(IEnumerable<string> allowed)
+{
+    const string Fallback = "application/octet-stream";
+    static readonly FileExtensionContentTypeProvider ByExtension = new();
+    readonly string[] allowed = [.. allowed.Select(a => a.Trim().ToLowerInvariant())];
+
+    /// <summary>A well-formed, concrete media type such as <c>text/csv</c> or <c>text/plain; charset=utf-8</c>.</summary>
+    public static bool TryNormalize(string value, out string normalized)
+    {
+        normalized = "";
+        if (!MediaTypeHeaderValue.TryParse(value, out var parsed)
+            || parsed.MatchesAllTypes || parsed.MatchesAllSubTypes || parsed.Type.Length == 0 || parsed.SubType.Length == 0
+            || parsed.Parameters.Any(parameter => parameter.Value.Length == 0))
+        {
+            return false;
+        }
+
+        normalized = parsed.ToString().ToLowerInvariant();
+        return true;
+    }
+
+    public static string FromFilename(string filename) =>
+        ByExtension.TryGetContentType(filename, out var type) ? type : Fallback;
+
+    public bool IsAllowed(string contentType)
+    {
+        var mediaType = MediaTypeHeaderValue.Parse(contentType).MediaType.Value!.ToLowerInvariant();
+        var family = mediaType[..(mediaType.IndexOf('/') + 1)] + "*";
+        return allowed.Any(a => a == "*/*" || a == mediaType || a == family);
+    }
+}

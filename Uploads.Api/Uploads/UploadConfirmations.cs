@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Uploads.Domain.Contracts;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Storage;
+using Uploads.Infrastructure.Telemetry;
+
+namespace Uploads.Api.Uploads;
+
+/// <summary>
+/// Confirmation, the same for both kinds of upload: the object must be in storage with the size the client and the
+/// request said; the file then moves to UPLOADED and one <c>FileUploaded</c> starts its sync.
+/// </summary>
+public sealed class UploadConfirmations(
+    UploadsDatabases databases,
+    ObjectStorage storage,
+    IBus publisher,
+    UploadMetrics metrics,
+    IOptions<UploadOptions> options,
+    TimeProvider clock,
+    ILogger<UploadConfirmations> logger)
+{
+    readonly UploadOptions options = options.Value;
+
+    /// <summary>
+    /// Confirms each file on its own (one file's problem does not fail the others), then publishes one
+    /// <c>FileUploaded</c> per file that became UPLOADED — also when a later file threw.
+    /// </summary>
+    public async Task<IReadOnlyList<ConfirmationResult>> ConfirmAsync(string tenantId, IReadOnlyList<ConfirmedUpload> uploads, CancellationToken cancellationToken)
+    {
+        var results = new List<ConfirmationResult>(uploads.Count);
+        var uploaded = new List<FileRecord>();
+        try
+        {
+            foreach (var upload in uploads)
+            {
+                using var scope = logger.BeginScope(UploadsTracing.FileScope(upload.FileId));
+                var (result, newlyUploaded) = await ConfirmOneAsync(tenantId, upload, cancellationToken);
+                metrics.Confirmed(result, newlyUploaded is not null);
+                results.Add(result);
+                if (newlyUploaded is not null)
+                {
+                    uploaded.Add(newlyUploaded);
+                }
+            }
+        }
+        finally
+        {
+            await PublishUploadedAsync(uploaded);
+        }
+
+        return results;
+    }
+
+    async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> ConfirmOneAsync(string tenantId, ConfirmedUpload upload, CancellationToken cancellationToken)
+    {
+        // Each round reads the file afresh; a lost race (another confirmation, the expiry) shows up as a concurrency conflict.
+        while (true)
+        {
+            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+            var file = await db.Files.SingleOrDefaultAsync(f => f.Id == upload.FileId, cancellationToken);
+            if (file is null)
+            {
+                return (Rejected(upload.FileId, null, ConfirmationCodes.FileNotFound, "No file has this id."), null);
+            }
+
+            if (file.Status != FileStatus.Pending)
+            {
+                return (Settled(file), null);
+            }
+
+            var now = clock.GetUtcNow();
+            ConfirmationResult? expired = null;
+            if (file.IsUploadWindowClosed(now, options.ConfirmationGrace))
+            {
+                file.MarkExpired(now);
+                expired = Settled(file);
+            }
+            else if (await CheckUploadedObjectAsync(file, upload.FileSize, cancellationToken) is { } problem)
+            {
+                // Nothing changed: the file stays PENDING and the client may upload again and re-confirm.
+                return (Rejected(file.Id, file.Status, problem.Code, problem.Detail), null);
+            }
+            else
+            {
+                file.MarkUploaded(upload.FileSize, now);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                continue;
+            }
+
+            return (expired ?? Settled(file), file.Status == FileStatus.Uploaded ? file : null);
+        }
+    }
+
+    /// <summary>Null when the stored object is what the client says and the limits allow; else what is wrong.</summary>
+    async Task<ConfirmationError?> CheckUploadedObjectAsync(FileRecord file, long claimedSize, CancellationToken cancellationToken)
+    {
+        // The storage may not enforce the policy's length range (s3rver does not), so the size is checked here.
+        var storedSize = await storage.GetSizeAsync(file.ObjectKey, cancellationToken);
+        return storedSize switch
+        {
+            null => new(ConfirmationCodes.ObjectMissing, "Nothing has been uploaded for this file yet."),
+            _ when storedSize != claimedSize =>
+                new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes; the confirmation says {claimedSize}."),
+            _ when file.DeclaredSize is { } declared && declared != storedSize =>
+                new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes; the upload request declared {declared}."),
+            _ when storedSize > options.MaxFileBytes =>
+                new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes, over the maximum of {options.MaxFileBytes}."),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The database already says UPLOADED: that is the truth. The events only trigger the worker, so a publish that
+    /// fails (the broker is down) is logged, and the worker's reconciler republishes files left UPLOADED.
+    /// </summary>
+    async Task PublishUploadedAsync(IReadOnlyList<FileRecord> files)
+    {
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(options.PublishTimeout);
+        if (files.Count == 1)
+        {
+            Activity.Current?.SetTag(UploadsTracing.FileIdTag, files[0].Id);
+        }
+
+        try
+        {
+            await Task.WhenAll(files.Select(file =>
+                publisher.Publish(FileUploaded.For(file), timeout.Token)));
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Publishing FileUploaded for {Count} file(s) failed; the reconciler will republish them", files.Count);
+        }
+    }
+
+    static ConfirmationResult Settled(FileRecord file) => file.Status switch
+    {
+        FileStatus.Failed => Rejected(file.Id, file.Status, ConfirmationCodes.Failed, $"The file failed: {file.FailureReason}."),
+        FileStatus.Expired => Rejected(file.Id, file.Status, ConfirmationCodes.Expired, "The upload window closed before the upload was confirmed."),
+        _ => new ConfirmationResult(file.Id, file.Status, null),
+    };
+
+    static ConfirmationResult Rejected(Guid fileId, FileStatus? status, string code, string detail) =>
+        new(fileId, status, new ConfirmationError(code, detail));
+}
+
+public static class ConfirmationCodes
+{
+    public const string FileNotFound = "FILE_NOT_FOUND";
+    public const string ObjectMissing = "OBJECT_MISSING";
+    public const string SizeMismatch = "SIZE_MISMATCH";
+    public const string Expired = "EXPIRED";
+    public const string Failed = "FAILED";
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Data;
+
+namespace Uploads.Api.Uploads;
+
+/// <summary>The file records behind both kinds of upload: the one way a PENDING file is made, and the digest look-ups of deduplication.</summary>
+public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock)
+{
+    /// <summary>A new file's id and object key, before anything is stored (a multipart upload is started under the key first).</summary>
+    public NewFile Allocate(string tenantId)
+    {
+        var fileId = Guid.CreateVersion7(clock.GetUtcNow());
+        return new NewFile(fileId, ObjectKeys.For(tenantId, fileId));
+    }
+
+    /// <summary>
+    /// Records the file as PENDING, uploadable for <paramref name="uploadWindow"/>; null when a concurrent request with the
+    /// same digest won the race (at most one PENDING file per digest), and nothing was recorded.
+    /// </summary>
+    public async Task<FileRecord?> CreatePendingAsync(
+        string tenantId, NewFile allocated, ValidatedUpload upload, TimeSpan uploadWindow, string? multipartUploadId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var file = FileRecord.Request(
+            allocated.Id, tenantId, upload.Filename, upload.ExternalId, upload.ContentType, allocated.ObjectKey,
+            upload.Size, upload.Sha256, now + uploadWindow, now, multipartUploadId);
+
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        db.Files.Add(file);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return file;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: DatabaseNames.PendingDigestIndex })
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The tenant's first SYNCED file with this content, if any: what deduplication answers with.</summary>
+    public async Task<FileRecord?> FindSyncedAsync(string tenantId, string digest, long? size, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        return await db.Files.AsNoTracking()
+            .Where(f => f.Status == FileStatus.Synced && f.Sha256 == digest && (size == null || f.Size == size))
+            .OrderBy(f => f.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+}
+
+/// <param name="Id">The file's id (a UUIDv7: listings sort by it).</param>
+/// <param name="ObjectKey">Where its object goes, made from the tenant and the id.</param>
+public sealed record NewFile(Guid Id, string ObjectKey);

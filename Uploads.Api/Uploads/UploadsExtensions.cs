@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace Uploads.Api.Uploads;
+
+public static class UploadsExtensions
+{
+    public static IHostApplicationBuilder AddFileUploads(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<UploadOptions>()
+            .BindConfiguration(UploadOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<UploadOptions>>((kestrel, uploads) => kestrel.Limits.MaxRequestBodySize = uploads.Value.MaxRequestBodyBytes);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UploadMetrics>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(UploadMetrics.MeterName));
+        builder.Services.AddSingleton<UploadRecords>();
+        builder.Services.AddSingleton<PresignedUploads>();
+        builder.Services.AddSingleton<MultipartUploads>();
+        builder.Services.AddSingleton<UploadConfirmations>();
+        return builder;
+    }
+}

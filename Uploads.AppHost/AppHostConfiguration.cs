@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Dashboard;
+
+namespace Uploads.AppHost;
+
+/// <summary>Reads the AppHost's settings: appsettings.json, then <c>APPHOST_*</c> variables, then the command line.</summary>
+public static class AppHostConfiguration
+{
+    static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--state-dir"] = "AppHost:StateDirectory",
+        ["--api-port"] = "AppHost:Ports:api",
+        ["--environment"] = "AppHost:EnvironmentName",
+        ["--dashboard-port"] = "AppHost:Dashboard:Port",
+        ["--otlp-port"] = "AppHost:Dashboard:OtlpPort",
+        ["--dashboard"] = "AppHost:Dashboard:Enabled",
+    };
+
+    public static AppHostSettings Read(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables("APPHOST_")
+            .AddCommandLine(args, Switches)
+            .Build()
+            .GetSection("AppHost");
+
+        var options = new DistributedApplicationOptions
+        {
+            StateDirectory = Path.GetFullPath(configuration["StateDirectory"] is { Length: > 0 } state ? state : AppHostPaths.DefaultStateDirectory),
+            EnvironmentName = configuration["EnvironmentName"] ?? "Development",
+            Ports = configuration.GetSection("Ports").GetChildren()
+                .Where(port => int.TryParse(port.Value, out _))
+                .ToDictionary(port => port.Key, port => int.Parse(port.Value!)),
+        };
+        var dashboard = configuration.GetValue("Dashboard:Enabled", true)
+            ? configuration.GetSection("Dashboard").Get<DashboardOptions>() ?? new DashboardOptions()
+            : null;
+        return new AppHostSettings(options, dashboard);
+    }
+}

@@ -1,0 +1,28 @@
+using System.Reflection;
+
+namespace Uploads.AppHost.ApplicationModel;
+
+/// <summary>Where the build put what the AppHost runs (recorded at build time, like Aspire's project metadata).</summary>
+public static class AppHostPaths
+{
+    static readonly Dictionary<string, string> Metadata = typeof(AppHostPaths).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Where(a => a.Key.StartsWith("Uploads.", StringComparison.Ordinal) && a.Value is not null)
+        .ToDictionary(a => a.Key, a => a.Value!);
+
+    public static string AppHostDirectory => Metadata["Uploads.AppHostDirectory"];
+
+    /// <summary>The AppHost's own build output, for running it as a program (as the lifecycle tests do).</summary>
+    public static string AppHostAssembly => Metadata["Uploads.AppHostAssembly"];
+
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(AppHostDirectory, ".."));
+
+    /// <summary>The default state directory: git-ignored, at the repository's root.</summary>
+    public static string DefaultStateDirectory => Path.Combine(RepositoryRoot, ".state");
+
+    public static string S3rverScript => Path.Combine(AppHostDirectory, "StorageServer", "node_modules", "s3rver", "bin", "s3rver.js");
+
+    public static string Project(string name) => Metadata[$"Uploads.Project:{name}"];
+
+    public static string Dockerfile(string name) => Metadata[$"Uploads.Dockerfile:{name}"];
+}

@@ -1,0 +1,43 @@
+namespace Uploads.AppHost.ApplicationModel;
+
+/// <summary>
+/// S3-compatible object storage with one bucket: a <c>minio</c> server when one is on PATH, else s3rver (npm), which is
+/// all this machine can install. Pages of the browser origins it is given may upload to it straight.
+/// </summary>
+/// <param name="s3rverScript">s3rver's entry point, installed by <c>npm ci</c> beside the AppHost.</param>
+public sealed class ObjectStorageResource(string name, int port, string s3rverScript) : Resource(name), IResourceWithConnectionString
+{
+    public int Port { get; } = port;
+    public string S3rverScript { get; } = s3rverScript;
+    public string Bucket { get; private set; } = "uploads";
+    public string Server { get; } = FindOnPath("minio") is null ? "s3rver" : "minio";
+
+    /// <summary>s3rver's fixed credentials, or the root user this AppHost gives a local MinIO.</summary>
+    public string AccessKey => Server == "minio" ? "uploads-dev" : "S3RVER";
+    public string SecretKey => Server == "minio" ? "uploads-dev-secret" : "S3RVER";
+
+    public override string Kind => $"storage ({Server})";
+    public override string Endpoint => $"http://127.0.0.1:{Port}";
+    public string ConnectionString => $"Endpoint={Endpoint};AccessKey={AccessKey};SecretKey={SecretKey}";
+
+    public IEnumerable<EnvironmentValue> BrowserOrigins => Annotations.OfType<BrowserOriginAnnotation>().Select(a => a.Origin);
+
+    public ObjectStorageResource WithBucket(string bucket)
+    {
+        Bucket = bucket;
+        return this;
+    }
+
+    /// <summary>Lets a page served from <paramref name="origin"/> POST and PUT files straight to the bucket.</summary>
+    public ObjectStorageResource WithBrowserOrigin(EnvironmentValue origin)
+    {
+        Annotate(new BrowserOriginAnnotation(origin));
+        return this;
+    }
+
+    static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,3 @@
+namespace Uploads.AppHost.Dashboard;
+
+public sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans, IReadOnlyList<LogView> Logs);

@@ -1,0 +1,3 @@
+namespace Uploads.AppHost.Orchestration;
+
+public sealed record ConsoleLine(long Number, DateTimeOffset At, string Text);

@@ -1,0 +1,7 @@
+namespace Uploads.AppHost.Publishing;
+
+/// <param name="HealthCheck">The container's health check command, in compose's <c>CMD</c>/<c>CMD-SHELL</c> form.</param>
+/// <param name="DependsOn">The resources this one waits for; a value resource stands for the container behind it.</param>
+/// <param name="RunsToCompletion">A one-shot job (creating the bucket), which others wait to finish.</param>
+public sealed record DeploymentHints(
+    IReadOnlyList<string>? HealthCheck = null, IReadOnlyList<string>? DependsOn = null, bool RunsToCompletion = false);

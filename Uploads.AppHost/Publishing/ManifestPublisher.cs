@@ -1,0 +1,157 @@
+using Uploads.AppHost.ApplicationModel;
+
+namespace Uploads.AppHost.Publishing;
+
+/// <summary>
+/// Describes each resource of the app model for a container deployment: its manifest entries, with the parameters a
+/// deployment supplies in place of what the AppHost makes up locally (passwords, keys, public addresses).
+/// </summary>
+public static class ManifestPublisher
+{
+    /// <summary>The port a project listens on in its container, as .NET images default to.</summary>
+    const int ProjectContainerPort = 8080;
+
+    public static void Publish(Resource resource, PublishContext context)
+    {
+        switch (resource)
+        {
+            case PostgresServerResource postgres: PublishPostgres(postgres, context); break;
+            case PostgresDatabaseResource database: PublishDatabase(database, context); break;
+            case ObjectStorageResource storage: PublishStorage(storage, context); break;
+            case RedisResource redis: PublishRedis(redis, context); break;
+            case RabbitMQResource rabbit: PublishRabbitMQ(rabbit, context); break;
+            case ProjectResource project: PublishProject(project, context); break;
+            default: throw new NotSupportedException($"{resource.Name}: a {resource.GetType().Name} cannot be published.");
+        }
+    }
+
+    static void PublishPostgres(PostgresServerResource postgres, PublishContext context)
+    {
+        var name = postgres.Name;
+        var password = context.Expression(new ParameterResource($"{name}-password", Secret: true, "The PostgreSQL superuser's password."));
+        context.Add(name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.Postgres,
+            ConnectionString = $"Host={{{name}.bindings.tcp.host}};Port={{{name}.bindings.tcp.port}};Username=postgres;Password={password}",
+            Env = new() { ["POSTGRES_USER"] = "postgres", ["POSTGRES_PASSWORD"] = password },
+            Bindings = new() { ["tcp"] = new("tcp", "tcp", "tcp", 5432) },
+            Volumes = [new($"{name}-data", "/var/lib/postgresql/data")],
+            Deployment = new(HealthCheck: ["CMD-SHELL", "pg_isready -U postgres"]),
+        });
+    }
+
+    /// <summary>A value: the services create the database when they migrate it, as they would against a managed server.</summary>
+    static void PublishDatabase(PostgresDatabaseResource database, PublishContext context) =>
+        context.Add(database.Name, new ManifestResource
+        {
+            Type = "value.v0",
+            ConnectionString = $"{{{database.Server.Name}.connectionString}};Database={database.DatabaseName}",
+        });
+
+    /// <summary>
+    /// MinIO, with the bucket created by a one-shot <c>{name}-init</c> job and left private: nothing sets an anonymous
+    /// policy, so every read and write needs a signature (a presigned URL, or the services' keys).
+    /// </summary>
+    static void PublishStorage(ObjectStorageResource storage, PublishContext context)
+    {
+        var name = storage.Name;
+        var accessKey = context.Expression(new ParameterResource($"{name}-access-key", Secret: true, "MinIO's root user (the services' access key)."));
+        var secretKey = context.Expression(new ParameterResource($"{name}-secret-key", Secret: true, "MinIO's root password (the services' secret key); 8 characters or more."));
+        context.Add(name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.Minio,
+            ConnectionString = $"Endpoint={{{name}.bindings.http.url}};AccessKey={accessKey};SecretKey={secretKey}",
+            Args = ["server", "/data", "--console-address", ":9001"],
+            Env = new()
+            {
+                ["MINIO_ROOT_USER"] = accessKey,
+                ["MINIO_ROOT_PASSWORD"] = secretKey,
+                ["MINIO_API_CORS_ALLOW_ORIGIN"] = string.Join(',', storage.BrowserOrigins.Select(context.Expression)),
+            },
+            Bindings = new()
+            {
+                // Browsers POST and PUT uploads here, through the public endpoint the API signs URLs for.
+                ["http"] = new("http", "tcp", "http", 9000, External: true),
+                ["console"] = new("http", "tcp", "http", 9001),
+            },
+            Volumes = [new($"{name}-data", "/data")],
+            Deployment = new(HealthCheck: ["CMD", "mc", "ready", "local"]),
+        });
+        context.Add($"{name}-init", new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.MinioClient,
+            Args = ["mb", "--ignore-existing", $"storage/{storage.Bucket}"],
+            Env = new() { ["MC_HOST_storage"] = $"http://{accessKey}:{secretKey}@{{{name}.bindings.http.host}}:{{{name}.bindings.http.port}}" },
+            Deployment = new(DependsOn: [name], RunsToCompletion: true),
+        });
+    }
+
+    static void PublishRedis(RedisResource redis, PublishContext context)
+    {
+        var name = redis.Name;
+        var password = context.Expression(new ParameterResource($"{name}-password", Secret: true, "The password Redis requires."));
+        context.Add(name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.Redis,
+            ConnectionString = $"{{{name}.bindings.tcp.host}}:{{{name}.bindings.tcp.port}},password={password}",
+            // A cache, as in development: nothing is saved.
+            Args = ["--requirepass", password, "--save", "", "--appendonly", "no"],
+            Env = new() { ["REDISCLI_AUTH"] = password },
+            Bindings = new() { ["tcp"] = new("tcp", "tcp", "tcp", 6379) },
+            Deployment = new(HealthCheck: ["CMD", "redis-cli", "ping"]),
+        });
+    }
+
+    static void PublishRabbitMQ(RabbitMQResource rabbit, PublishContext context)
+    {
+        var name = rabbit.Name;
+        var password = context.Expression(new ParameterResource(
+            $"{name}-password", Secret: true, "The RabbitMQ user's password; URL-safe characters only, it goes into an AMQP URI."));
+        context.Add(name, new ManifestResource
+        {
+            Type = "container.v0",
+            Image = ContainerImages.RabbitMQ,
+            ConnectionString = $"amqp://uploads:{password}@{{{name}.bindings.tcp.host}}:{{{name}.bindings.tcp.port}}",
+            Env = new() { ["RABBITMQ_DEFAULT_USER"] = "uploads", ["RABBITMQ_DEFAULT_PASS"] = password },
+            Bindings = new()
+            {
+                ["tcp"] = new("tcp", "tcp", "tcp", 5672),
+                ["management"] = new("http", "tcp", "http", 15672),
+            },
+            Volumes = [new($"{name}-data", "/var/lib/rabbitmq")],
+            Deployment = new(HealthCheck: ["CMD", "rabbitmq-diagnostics", "-q", "ping"]),
+        });
+    }
+
+    /// <summary>Built from its Dockerfile (Aspire's <c>PublishAsDockerFile</c>), in Production, on port 8080.</summary>
+    static void PublishProject(ProjectResource project, PublishContext context)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_HTTP_PORTS"] = ProjectContainerPort.ToString(),
+            ["OTEL_SERVICE_NAME"] = project.Name,
+        };
+        foreach (var (name, value) in project.EnvironmentVariables)
+        {
+            variables[name] = context.Expression(value);
+        }
+
+        context.Add(project.Name, new ManifestResource
+        {
+            Type = "dockerfile.v0",
+            Path = context.Relative(project.Dockerfile),
+            Context = context.Relative(AppHostPaths.RepositoryRoot),
+            Env = variables,
+            Bindings = new() { ["http"] = new("http", "tcp", "http", ProjectContainerPort, External: project.HasExternalHttpEndpoints) },
+            Deployment = new(
+                HealthCheck: ["CMD", "curl", "--fail", "--silent", $"http://localhost:{ProjectContainerPort}/health"],
+                DependsOn: [.. project.WaitsFor.Select(r => r.Name)]),
+        });
+    }
+}

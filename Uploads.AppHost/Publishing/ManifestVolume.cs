@@ -1,0 +1,3 @@
+namespace Uploads.AppHost.Publishing;
+
+public sealed record ManifestVolume(string Name, string Target, bool ReadOnly = false);

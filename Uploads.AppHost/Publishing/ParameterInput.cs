@@ -1,0 +1,3 @@
+namespace Uploads.AppHost.Publishing;
+
+public sealed record ParameterInput(string Type, bool Secret, string Description);

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+
+namespace Uploads.Domain.Files;
+
+/// <summary>
+/// A file the service knows of. Its state only changes through the methods below, each of which
+/// asks <see cref="FileStateMachine"/> and records a <see cref="FileTransition"/>.
+/// </summary>
+public sealed class FileRecord
+{
+    readonly List<FileTransition> history = [];
+
+    public Guid Id { get; private set; }
+
+    /// <summary>The tenant that owns the file: every query of the API filters by it.</summary>
+    public string TenantId { get; private set; } = "";
+    public string Filename { get; private set; } = "";
+    public string? ExternalId { get; private set; }
+    public string ContentType { get; private set; } = "";
+    public string ObjectKey { get; private set; } = "";
+    public long? DeclaredSize { get; private set; }
+    public string? DeclaredSha256 { get; private set; }
+    public long? Size { get; private set; }
+    public string? Sha256 { get; private set; }
+    public FileStatus Status { get; private set; }
+    public string? FailureReason { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public DateTimeOffset UploadExpiresAt { get; private set; }
+
+    /// <summary>The storage's multipart upload, when the file is uploaded in parts; aborted if the upload is abandoned.</summary>
+    public string? MultipartUploadId { get; private set; }
+
+    /// <summary>Who holds the current sync: a token of the one attempt that claimed it.</summary>
+    public Guid? SyncClaim { get; private set; }
+    public DateTimeOffset? SyncLeaseExpiresAt { get; private set; }
+
+    /// <summary>Deliveries of this file's sync that failed for good (after their retries in place).</summary>
+    public int FailedDeliveries { get; private set; }
+
+    /// <summary>When a <c>FileUploaded</c> was last published for this file: the reconciler republishes only after a pause.</summary>
+    public DateTimeOffset? SyncRequestedAt { get; private set; }
+
+    /// <summary>PostgreSQL's <c>xmin</c>: every update is conditional on it, so concurrent writers cannot both win.</summary>
+    public uint Version { get; private set; }
+
+    public IReadOnlyList<FileTransition> History => history;
+
+    FileRecord() { }
+
+    public static FileRecord Request(
+        Guid id,
+        string tenantId,
+        string filename,
+        string? externalId,
+        string contentType,
+        string objectKey,
+        long? declaredSize,
+        string? declaredSha256,
+        DateTimeOffset uploadExpiresAt,
+        DateTimeOffset now,
+        string? multipartUploadId = null)
+    {
+        now = Stored(now);
+        var file = new FileRecord
+        {
+            Id = id,
+            TenantId = tenantId,
+            Filename = filename,
+            ExternalId = externalId,
+            ContentType = contentType,
+            ObjectKey = objectKey,
+            DeclaredSize = declaredSize,
+            DeclaredSha256 = declaredSha256,
+            Status = FileStatus.Pending,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UploadExpiresAt = Stored(uploadExpiresAt),
+            MultipartUploadId = multipartUploadId,
+        };
+        file.history.Add(new FileTransition(id, null, FileStatus.Pending, now, null, CurrentTraceId()));
+        return file;
+    }
+
+    /// <summary>Whether the signed upload URLs handed out for this file no longer work (a new request re-signs them).</summary>
+    public bool HasUploadUrlExpired(DateTimeOffset now) => now >= UploadExpiresAt;
+
+    /// <summary>Whether the file is PENDING and its upload window closed more than <paramref name="grace"/> ago.</summary>
+    public bool IsUploadWindowClosed(DateTimeOffset now, TimeSpan grace) => FileRules.UploadWindowClosedBefore.IsMetBy(this, now - grace);
+
+    public void RenewUploadWindow(DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        if (Status != FileStatus.Pending)
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Pending);
+        }
+
+        UploadExpiresAt = Stored(expiresAt);
+        UpdatedAt = Stored(now);
+    }
+
+    public void MarkUploaded(long size, DateTimeOffset now)
+    {
+        MoveTo(FileStatus.Uploaded, null, now);
+        Size = size;
+        SyncRequestedAt = UpdatedAt;
+    }
+
+    public void RecordSyncRequested(DateTimeOffset now) => SyncRequestedAt = Stored(now);
+
+    public void MarkExpired(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.UploadWindowClosed, now);
+
+    /// <summary>Takes the file for syncing under <paramref name="claim"/> until <paramref name="leaseExpiresAt"/>.</summary>
+    public void StartSync(Guid claim, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
+    {
+        if (!CanBeClaimed(now))
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Syncing);
+        }
+
+        MoveTo(FileStatus.Syncing, Status == FileStatus.Syncing ? "taken back after its lease ran out" : null, now);
+        SyncClaim = claim;
+        SyncLeaseExpiresAt = Stored(leaseExpiresAt);
+    }
+
+    /// <summary>
+    /// Counts a delivery that failed for good and leaves the file SYNCING, untouchable before <paramref name="retryAt"/>,
+    /// when the reconciler delivers it again. Not a transition: the file stays where it is.
+    /// </summary>
+    public void DeferSync(DateTimeOffset retryAt, DateTimeOffset now)
+    {
+        if (Status != FileStatus.Syncing)
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Syncing);
+        }
+
+        FailedDeliveries++;
+        SyncLeaseExpiresAt = Stored(retryAt);
+        UpdatedAt = Stored(now);
+    }
+
+    /// <inheritdoc cref="FileRules.ClaimableAt"/>
+    public bool CanBeClaimed(DateTimeOffset now) => FileRules.ClaimableAt.IsMetBy(this, now);
+
+    /// <inheritdoc cref="FileRules.HeldBy"/>
+    public bool IsHeldBy(Guid claim) => FileRules.HeldBy.IsMetBy(this, claim);
+
+    public void MarkSynced(string sha256, DateTimeOffset now)
+    {
+        MoveTo(FileStatus.Synced, null, now);
+        Sha256 = sha256;
+        ReleaseClaim();
+    }
+
+    public void MarkFailed(string reason, DateTimeOffset now)
+    {
+        MoveTo(FileStatus.Failed, reason, now);
+        FailureReason = reason;
+        ReleaseClaim();
+    }
+
+    void MoveTo(FileStatus to, string? reason, DateTimeOffset now)
+    {
+        if (!FileStateMachine.CanMove(Status, to))
+        {
+            throw new InvalidFileTransitionException(Id, Status, to);
+        }
+
+        now = Stored(now);
+        history.Add(new FileTransition(Id, Status, to, now, reason, CurrentTraceId()));
+        Status = to;
+        UpdatedAt = now;
+    }
+
+    /// <summary>PostgreSQL keeps microseconds: holding no finer time keeps what the API answers equal to what it stores.</summary>
+    static DateTimeOffset Stored(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
+
+    void ReleaseClaim()
+    {
+        SyncClaim = null;
+        SyncLeaseExpiresAt = null;
+    }
+
+    static string? CurrentTraceId() => Activity.Current?.TraceId.ToHexString();
+}

@@ -1,0 +1,25 @@
+namespace Uploads.Domain.Files;
+
+/// <summary>
+/// When a sync may take a file, which attempt holds it, when an upload is abandoned and when a sync is due again: each
+/// said once, here. <see cref="FileRecord"/>'s methods, the worker's conditional updates and the reconciler's queries
+/// all use these.
+/// </summary>
+public static class FileRules
+{
+    /// <summary>A sync may take the file at this time: it waits for one, or its holder's lease ran out (the holder died or let go).</summary>
+    public static readonly FileRule<DateTimeOffset> ClaimableAt = new((file, now) =>
+        file.Status == FileStatus.Uploaded || (file.Status == FileStatus.Syncing && file.SyncLeaseExpiresAt <= now));
+
+    /// <summary>The file is being synced under this claim: only its holder may renew, release or settle it.</summary>
+    public static readonly FileRule<Guid> HeldBy = new((file, claim) =>
+        file.Status == FileStatus.Syncing && file.SyncClaim == claim);
+
+    /// <summary>The file is still PENDING, and its upload window closed before this time.</summary>
+    public static readonly FileRule<DateTimeOffset> UploadWindowClosedBefore = new((file, cutoff) =>
+        file.Status == FileStatus.Pending && file.UploadExpiresAt < cutoff);
+
+    /// <summary>No sync was asked for this file since this time (or never): a new <c>FileUploaded</c> may be published.</summary>
+    public static readonly FileRule<DateTimeOffset> SyncNotRequestedSince = new((file, since) =>
+        file.SyncRequestedAt == null || file.SyncRequestedAt < since);
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Uploads.Infrastructure.Data;
+
+public static class UploadsDatabaseExtensions
+{
+    /// <summary>Aspire's resource name for the database; the connection string is <c>ConnectionStrings__uploads</c>.</summary>
+    public const string ConnectionName = "uploads";
+
+    public static IHostApplicationBuilder AddUploadsDatabase(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException($"Connection string '{ConnectionName}' is missing (ConnectionStrings__{ConnectionName}).");
+
+        // Pooled: creating a context's services per request costs more than the request's own work. A context carries
+        // its tenant, so UploadsDatabases sets the tenant, or all tenants, on every lease (a test checks a reused context).
+        builder.Services.AddSingleton<FileTransitionMetrics>();
+        builder.Services.AddPooledDbContextFactory<UploadsDbContext>((services, options) => options
+            .UseNpgsql(WithPreparedStatements(connectionString), npgsql => npgsql
+                .EnableRetryOnFailure()
+                .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing
+                    // Commands join the trace of the work that ran them; the reconciler's polling starts no traces of its own.
+                    .ConfigureCommandFilter(_ => Activity.Current is not null)
+                    .EnablePhysicalOpenTracing(false))))
+            .AddInterceptors(services.GetRequiredService<FileTransitionMetrics>()));
+        builder.Services.AddSingleton<UploadsDatabases>();
+        builder.Services.AddSingleton<SyncLeases>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(FileTransitionMetrics.MeterName));
+        return builder;
+    }
+
+    /// <summary>
+    /// Prepares the statements a process runs again and again (PostgreSQL then skips parsing and planning them), unless
+    /// the connection string says otherwise.
+    /// </summary>
+    static string WithPreparedStatements(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
+        return settings.ConnectionString;
+    }
+
+    /// <summary>
+    /// Applies pending migrations, waiting for the database to answer first. Safe to call from several
+    /// processes at once: EF Core takes a database lock around the migration.
+    /// </summary>
+    public static async Task MigrateUploadsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var databases = services.GetRequiredService<UploadsDatabases>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UploadsDatabaseExtensions));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+
+        while (true)
+        {
+            try
+            {
+                await using var db = await databases.ForAllTenantsAsync(timeout.Token);
+                await db.Database.MigrateAsync(timeout.Token);
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or RetryLimitExceededException && !timeout.IsCancellationRequested)
+            {
+                logger.LogWarning("Database not reachable yet ({Message}); retrying", ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), timeout.Token);
+            }
+        }
+    }
+}
+
+sealed class DatabaseHealthCheck(UploadsDatabases databases) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database does not answer.");
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Uploads.Domain.Files;
+
+namespace Uploads.Infrastructure.Data;
+
+/// <summary>
+/// The database, seen by one tenant (<see cref="TenantId"/>) or, for the worker's system work, by all of them.
+/// A context that was given neither sees no file at all: forgetting the tenant hides data, it never leaks it.
+/// Open it through <see cref="UploadsDatabases"/>, which always says which of the two it is.
+/// </summary>
+public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options) : DbContext(options)
+{
+    public DbSet<FileRecord> Files => Set<FileRecord>();
+    public DbSet<FileTransition> FileTransitions => Set<FileTransition>();
+
+    public string? TenantId { get; internal set; }
+    public bool AllTenants { get; internal set; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(UploadsDbContext).Assembly);
+        modelBuilder.Entity<FileRecord>().HasQueryFilter(f => AllTenants || f.TenantId == TenantId);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<FileStatus>().HaveConversion<FileStatusConverter>().HaveMaxLength(16);
+}

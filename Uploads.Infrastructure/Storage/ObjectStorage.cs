@@ -1,0 +1,166 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Microsoft.Extensions.Options;
+
+namespace Uploads.Infrastructure.Storage;
+
+public sealed record UploadForm(Uri Url, IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>An object's content, streamed straight from storage. Dispose it to release the connection.</summary>
+public sealed class StoredObject(GetObjectResponse response) : IDisposable
+{
+    public Stream Content => response.ResponseStream;
+    public long Length => response.ContentLength;
+    public void Dispose() => response.Dispose();
+}
+
+/// <summary>The operations the service needs from S3-compatible storage, and nothing else.</summary>
+/// <param name="s3">The client that talks to storage, at the endpoint the services reach.</param>
+/// <param name="presigner">
+/// The client that signs the URLs browsers use, for the endpoint they reach (<see cref="StorageOptions.PublicEndpoint"/>):
+/// a signature covers the host, so a URL signed for one host cannot be pointed at another afterwards.
+/// </param>
+/// <param name="options">The bucket and the public endpoint.</param>
+public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<StorageOptions> options)
+{
+    readonly StorageOptions options = options.Value;
+
+    public string Bucket => options.Bucket;
+
+    /// <summary>
+    /// A presigned POST policy that pins the bucket, the exact key, the content type, the length range and the expiry.
+    /// Computed locally (an HMAC), without a call to storage.
+    /// </summary>
+    public async Task<UploadForm> CreateUploadFormAsync(
+        string key, string contentType, long minLength, long maxLength, DateTimeOffset expiresAt)
+    {
+        var request = new CreatePresignedPostRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            Expires = expiresAt.UtcDateTime,
+        };
+        request.Fields["Content-Type"] = contentType;
+        request.Conditions.Add(S3PostCondition.ContentLengthRange(minLength, maxLength));
+
+        var post = await presigner.CreatePresignedPostAsync(request);
+        return new UploadForm(new Uri(post.Url), post.Fields);
+    }
+
+    /// <summary>The object's size, or <c>null</c> when there is no such object.</summary>
+    public async Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = await s3.GetObjectMetadataAsync(options.Bucket, key, cancellationToken);
+            return metadata.ContentLength;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Opens the object (or the inclusive byte range <paramref name="from"/>–<paramref name="to"/> of it) for streaming,
+    /// or returns <c>null</c> when there is no such object.
+    /// </summary>
+    public async Task<StoredObject?> OpenReadAsync(string key, CancellationToken cancellationToken, long? from = null, long? to = null)
+    {
+        var request = new GetObjectRequest { BucketName = options.Bucket, Key = key };
+        if (from is { } first && to is { } last)
+        {
+            request.ByteRange = new ByteRange(first, last);
+        }
+
+        try
+        {
+            return new StoredObject(await s3.GetObjectAsync(request, cancellationToken));
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Starts a multipart upload of <paramref name="key"/>; its parts are PUT with <see cref="PresignPartAsync"/>.</summary>
+    public async Task<string> StartMultipartUploadAsync(string key, string contentType, CancellationToken cancellationToken)
+    {
+        var upload = await s3.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = options.Bucket, Key = key, ContentType = contentType }, cancellationToken);
+        return upload.UploadId;
+    }
+
+    /// <summary>A presigned PUT for one part of a multipart upload: a local HMAC, no call to storage.</summary>
+    public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt)
+    {
+        var url = await presigner.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            Verb = HttpVerb.PUT,
+            UploadId = uploadId,
+            PartNumber = partNumber,
+            Expires = expiresAt.UtcDateTime,
+            Protocol = presigner.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP,
+        });
+        return new Uri(url);
+    }
+
+    /// <summary>
+    /// The parts stored so far, by number, with their ETags: what a resuming client need not send again. Empty where the
+    /// storage cannot list parts (s3rver); S3 and MinIO can.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, string>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var parts = await s3.ListPartsAsync(new ListPartsRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId }, cancellationToken);
+            return (parts.Parts ?? []).ToDictionary(p => p.PartNumber ?? 0, p => p.ETag);
+        }
+        catch (AmazonS3Exception ex) when (IsUnsupported(ex))
+        {
+            return new Dictionary<int, string>();
+        }
+    }
+
+    public async Task CompleteMultipartUploadAsync(string key, string uploadId, IEnumerable<(int Number, string ETag)> parts, CancellationToken cancellationToken) =>
+        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            UploadId = uploadId,
+            PartETags = [.. parts.Select(p => new PartETag(p.Number, p.ETag))],
+        }, cancellationToken);
+
+    /// <summary>
+    /// Aborts a multipart upload and frees its parts; one that no longer exists is already gone. Returns false where the
+    /// storage cannot abort (s3rver): its parts are then left to the bucket's lifecycle rules.
+    /// </summary>
+    public async Task<bool> AbortMultipartUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.AbortMultipartUploadAsync(options.Bucket, key, uploadId, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        catch (AmazonS3Exception ex) when (IsUnsupported(ex))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    static bool IsUnsupported(AmazonS3Exception exception) =>
+        exception.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented;
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
+        s3.DeleteObjectAsync(options.Bucket, key, cancellationToken);
+
+    public async Task EnsureBucketReachableAsync(CancellationToken cancellationToken) =>
+        await s3.GetBucketLocationAsync(options.Bucket, cancellationToken);
+}
