@@ -1,5 +1,6 @@
 using Uploads.Api.Events;
 using Uploads.Api.OpenApi;
+using Uploads.Api.Page;
 using Uploads.Api.Problems;
 using Uploads.Api.Reads;
 using Uploads.Api.Security;
@@ -8,11 +9,12 @@ using Uploads.Api.Uploads;
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
 using Uploads.Infrastructure.Messaging;
+using Uploads.Infrastructure.Security;
 using Uploads.Infrastructure.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.EnsureSafeForProduction();
+builder.EnsureSafeOutsideDevelopment();
 builder.AddServiceDefaults();
 builder.AddContractJson();
 builder.AddApiProblemDetails();
@@ -33,8 +35,7 @@ app.UseTraceparentResponseHeader();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-app.UseDefaultFiles();
-app.UseStaticFiles();
+app.UseUploadPage();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

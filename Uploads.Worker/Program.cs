@@ -1,11 +1,13 @@
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Security;
 using Uploads.Infrastructure.Storage;
 using Uploads.Worker.Reconciliation;
 using Uploads.Worker.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.EnsureSafeOutsideDevelopment();
 builder.AddServiceDefaults();
 builder.AddUploadsDatabase();
 builder.AddObjectStorage();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Npgsql;
 using Uploads.Infrastructure.Data;
@@ -12,17 +11,42 @@ namespace Uploads.Api.Events;
 /// </summary>
 public sealed class TransitionNotifications(IConfiguration configuration, ILogger<TransitionNotifications> logger) : BackgroundService
 {
-    readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Channel<bool>, byte>> watchers = new();
+    readonly Dictionary<Guid, HashSet<Channel<bool>>> watchers = [];
+    readonly Lock gate = new();
+
+    /// <summary>Files watched now: an entry lives only while a stream watches its file (a 404 leaves nothing behind).</summary>
+    internal int WatchedFiles
+    {
+        get
+        {
+            lock (gate)
+            {
+                return watchers.Count;
+            }
+        }
+    }
 
     public Watch WatchFile(Guid fileId)
     {
         var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        watchers.GetOrAdd(fileId, _ => new()).TryAdd(channel, 0);
+        lock (gate)
+        {
+            if (!watchers.TryGetValue(fileId, out var channels))
+            {
+                watchers[fileId] = channels = [];
+            }
+
+            channels.Add(channel);
+        }
+
         return new Watch(channel.Reader, () =>
         {
-            if (watchers.TryGetValue(fileId, out var channels))
+            lock (gate)
             {
-                channels.TryRemove(channel, out _);
+                if (watchers.TryGetValue(fileId, out var channels) && channels.Remove(channel) && channels.Count == 0)
+                {
+                    watchers.Remove(fileId);
+                }
             }
         });
     }
@@ -60,20 +84,31 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
 
     void Notify(Guid? fileId)
     {
-        if (fileId is { } id && watchers.TryGetValue(id, out var channels))
+        Channel<bool>[] channels;
+        lock (gate)
         {
-            foreach (var channel in channels.Keys)
-            {
-                channel.Writer.TryWrite(true);
-            }
+            channels = fileId is { } id && watchers.TryGetValue(id, out var watching) ? [.. watching] : [];
         }
+
+        Wake(channels);
     }
 
     void NotifyAll()
     {
-        foreach (var fileId in watchers.Keys)
+        Channel<bool>[] channels;
+        lock (gate)
         {
-            Notify(fileId);
+            channels = [.. watchers.Values.SelectMany(watching => watching)];
+        }
+
+        Wake(channels);
+    }
+
+    static void Wake(IEnumerable<Channel<bool>> channels)
+    {
+        foreach (var channel in channels)
+        {
+            channel.Writer.TryWrite(true);
         }
     }
 

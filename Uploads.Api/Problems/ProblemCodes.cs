@@ -14,6 +14,7 @@ public static class ProblemCodes
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string RateLimited = "RATE_LIMITED";
+    public const string TooManyStreams = "TOO_MANY_STREAMS";
     public const string DigestConflict = "DIGEST_CONFLICT";
     public const string InvalidParts = "INVALID_PARTS";
     public const string NotPending = "NOT_PENDING";

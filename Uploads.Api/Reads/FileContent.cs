@@ -30,6 +30,10 @@ public sealed class FileContent(UploadsDatabases databases, FileContentCache cac
                 $"The file is {StatusNames.ToName(file.Status)}; its content can be read once it is SYNCED.");
         }
 
+        // The bytes are the uploader's: a browser must neither guess another type for them nor run them as a page of this origin.
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.ContentSecurityPolicy = "sandbox";
+
         var entityTag = new EntityTagHeaderValue($"\"{file.Sha256}\"");
         if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
             && ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(entityTag, useStrongComparison: false)))

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Uploads.Api.Problems;
 using Uploads.Api.Security;
+using Uploads.Api.Uploads;
 using Uploads.Domain.Files;
 using static Uploads.Api.Problems.ApiProblemsExtensions;
 
@@ -13,7 +14,7 @@ public static class ReadsApi
 {
     public static RouteGroupBuilder MapReadsApi(this IEndpointRouteBuilder app)
     {
-        var files = app.MapGroup("/files").WithTags("Files").RequireAuthorization();
+        var files = app.MapGroup("/files").WithTags("Files").RequireAuthorization().RequireRateLimiting(RateLimitingExtensions.Read);
 
         files.MapGet("/", ListFiles)
             .WithName("ListFiles")
@@ -64,6 +65,11 @@ public static class ReadsApi
             {
                 errors["status"] = [$"status is one of {string.Join(", ", StatusNames.All)}."];
             }
+        }
+
+        if (externalId is not null && UploadRequestValidator.ExternalIdProblem(externalId) is { } externalIdProblem)
+        {
+            errors["external_id"] = [externalIdProblem];
         }
 
         if (limit is < 1 or > FileCatalog.MaxPageSize)

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
@@ -17,8 +18,9 @@ public static class DevelopmentTokenEndpoint
     static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// GET /dev/token: a token for the demo tenant, so the upload page works out of the box. Mapped in Development only;
-    /// in every other environment the route does not exist.
+    /// GET /dev/token: a token for the demo tenant, so the upload page works out of the box. Mapped in Development only
+    /// (in every other environment the route does not exist), and even there it answers only a caller on this machine,
+    /// and only while the signing keys are the AppHost's development keys.
     /// </summary>
     public static IEndpointRouteBuilder MapDevelopmentTokens(this IEndpointRouteBuilder app)
     {
@@ -29,9 +31,15 @@ public static class DevelopmentTokenEndpoint
         return app;
     }
 
-    static Ok<DevelopmentToken> IssueDemoToken(IOptions<TokenOptions> options, TimeProvider clock)
+    static Results<Ok<DevelopmentToken>, ProblemHttpResult> IssueDemoToken(HttpContext http, IOptions<TokenOptions> options, TimeProvider clock)
     {
         var tokens = options.Value;
+        if (!tokens.DevelopmentKeys || http.Connection.RemoteIpAddress is not { } caller || !IPAddress.IsLoopback(caller))
+        {
+            return ApiProblemsExtensions.Problem(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found",
+                "Development tokens are handed out to callers on this machine, with the AppHost's development keys only.");
+        }
+
         var now = clock.GetUtcNow();
         var token = DevelopmentTokens.Mint(tokens.SigningKeys[0], tokens.Issuer, tokens.Audience, DemoTenant, "web-page", Lifetime, now);
         return TypedResults.Ok(new DevelopmentToken(token, DemoTenant, now + Lifetime, TraceIds.Current));

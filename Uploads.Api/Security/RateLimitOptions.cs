@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Uploads.Api.Security;
 
-/// <summary>Per-tenant token buckets for the calls that cost storage signatures and database writes.</summary>
+/// <summary>Per-tenant token buckets: for the calls that cost storage signatures and database writes, and for reads.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
@@ -10,6 +10,8 @@ public sealed class RateLimitOptions
     public TokenBucket Presign { get; set; } = new() { PerSecond = 100, Burst = 200 };
 
     public TokenBucket Confirm { get; set; } = new() { PerSecond = 100, Burst = 200 };
+
+    public TokenBucket Read { get; set; } = new() { PerSecond = 200, Burst = 400 };
 
     public sealed class TokenBucket
     {

@@ -10,6 +10,9 @@ public static class RateLimitingExtensions
     public const string Presign = "presign";
     public const string Confirm = "confirm";
 
+    /// <summary>Reads: metadata, listings, content, event streams and multipart resume.</summary>
+    public const string Read = "read";
+
     /// <summary>Limits each tenant on its own: one tenant's burst never throttles another. Over the limit: 429 with Retry-After.</summary>
     public static IHostApplicationBuilder AddTenantRateLimits(this IHostApplicationBuilder builder)
     {
@@ -23,6 +26,7 @@ public static class RateLimitingExtensions
         {
             limiter.AddPolicy(Presign, context => PerTenant(context, limits.Value.Presign));
             limiter.AddPolicy(Confirm, context => PerTenant(context, limits.Value.Confirm));
+            limiter.AddPolicy(Read, context => PerTenant(context, limits.Value.Read));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;

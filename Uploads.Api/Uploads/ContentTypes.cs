@@ -7,6 +7,9 @@ namespace Uploads.Api.Uploads;
 public sealed class ContentTypes(IEnumerable<string> allowed)
 {
     const string Fallback = "application/octet-stream";
+
+    /// <summary>The longest media type stored (the column's length), parameters included.</summary>
+    public const int MaxLength = 255;
     static readonly FileExtensionContentTypeProvider ByExtension = new();
     readonly string[] allowed = [.. allowed.Select(a => a.Trim().ToLowerInvariant())];
 
@@ -14,7 +17,7 @@ public sealed class ContentTypes(IEnumerable<string> allowed)
     public static bool TryNormalize(string value, out string normalized)
     {
         normalized = "";
-        if (!MediaTypeHeaderValue.TryParse(value, out var parsed)
+        if (value.Length > MaxLength || !ClientText.IsSafe(value) || !MediaTypeHeaderValue.TryParse(value, out var parsed)
             || parsed.MatchesAllTypes || parsed.MatchesAllSubTypes || parsed.Type.Length == 0 || parsed.SubType.Length == 0
             || parsed.Parameters.Any(parameter => parameter.Value.Length == 0))
         {
@@ -22,7 +25,7 @@ public sealed class ContentTypes(IEnumerable<string> allowed)
         }
 
         normalized = parsed.ToString().ToLowerInvariant();
-        return true;
+        return normalized.Length <= MaxLength;
     }
 
     public static string FromFilename(string filename) =>

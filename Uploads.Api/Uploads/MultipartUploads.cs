@@ -118,7 +118,8 @@ public sealed class MultipartUploads(
         var parts = new List<PartUpload>(count);
         for (var number = 1; number <= count; number++)
         {
-            var url = await storage.PresignPartAsync(file.ObjectKey, file.MultipartUploadId!, number, file.UploadExpiresAt);
+            var length = number < count ? partSize : size - (count - 1) * partSize;
+            var url = await storage.PresignPartAsync(file.ObjectKey, file.MultipartUploadId!, number, length, file.UploadExpiresAt);
             parts.Add(new PartUpload(number, url.ToString(), stored.GetValueOrDefault(number)));
         }
 

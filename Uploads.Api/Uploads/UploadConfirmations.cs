@@ -76,6 +76,8 @@ public sealed class UploadConfirmations(
             ConfirmationResult? expired = null;
             if (file.IsUploadWindowClosed(now, options.ConfirmationGrace))
             {
+                // Storage first, as the reconciler does: whatever was uploaded too late is never kept, nor served.
+                await storage.DiscardUploadAsync(file.ObjectKey, file.MultipartUploadId, cancellationToken);
                 file.MarkExpired(now);
                 expired = Settled(file);
             }

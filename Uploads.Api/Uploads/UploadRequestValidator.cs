@@ -34,9 +34,9 @@ public static partial class UploadRequestValidator
         }
 
         var externalId = request.ExternalId;
-        if (externalId is not null && (externalId.Length is 0 or > MaxExternalIdLength || externalId.Any(char.IsControl)))
+        if (externalId is not null && ExternalIdProblem(externalId) is { } externalIdProblem)
         {
-            errors["external_id"] = [$"When given, external_id has 1–{MaxExternalIdLength} characters and no control characters."];
+            errors["external_id"] = [externalIdProblem];
         }
 
         if (request.Size is < 0)
@@ -96,10 +96,16 @@ public static partial class UploadRequestValidator
         { Length: 0 or > MaxFilenameLength } => $"filename has 1–{MaxFilenameLength} characters.",
         _ when string.IsNullOrWhiteSpace(filename) => "filename cannot be blank.",
         _ when filename.IndexOfAny(['/', '\\']) >= 0 => "filename cannot contain a path separator.",
-        _ when filename.Any(char.IsControl) => "filename cannot contain control characters.",
+        _ when !ClientText.IsSafe(filename) => "filename cannot contain control characters, invisible formatting characters (bidi controls, zero-width) or broken Unicode.",
         "." or ".." => "filename cannot be . or ..",
         _ => null,
     };
+
+    /// <summary>Why an external id (in a request, or a listing's filter) is refused; null when it is fine.</summary>
+    public static string? ExternalIdProblem(string externalId) =>
+        externalId.Length is 0 or > MaxExternalIdLength || !ClientText.IsSafe(externalId)
+            ? $"external_id has 1–{MaxExternalIdLength} characters and no control or invisible formatting characters."
+            : null;
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();

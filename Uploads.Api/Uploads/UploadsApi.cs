@@ -36,6 +36,7 @@ public static class UploadsApi
             .WithDescription("Creates a PENDING file (201) and returns a presigned PUT per part of `part_size` bytes (the last part may be shorter). Upload the parts in parallel, retry only those that fail, keep each PUT's ETag, then call complete-multipart. `size` is required.");
 
         files.MapGet("/{fileId:guid}/multipart-upload", ResumeMultipartUpload)
+            .RequireRateLimiting(RateLimitingExtensions.Read)
             .WithName("ResumeMultipartUpload")
             .WithSummary("Fresh part URLs, and the parts already stored")
             .WithDescription("For a PENDING multipart file: every part's presigned PUT again; a part with an `etag` is stored and need not be sent again.");

@@ -37,7 +37,7 @@ public sealed class DashboardHost : IAsyncDisposable
 
         var telemetry = new TelemetryStore();
         var app = builder.Build();
-        app.MapDashboard(resources, telemetry, $"*:{options.Port}");
+        app.MapDashboard(resources, telemetry, [$"localhost:{options.Port}", $"127.0.0.1:{options.Port}"]);
         app.MapOtlpReceiver(telemetry, $"*:{options.OtlpPort}");
         try
         {

@@ -45,7 +45,8 @@ public static class MessagingExtensions
         return builder;
     }
 
-    static (string Username, string Password) Credentials(Uri broker)
+    /// <summary>The user and password an AMQP URI names; RabbitMQ's <c>guest</c> when it names none.</summary>
+    public static (string Username, string Password) Credentials(Uri broker)
     {
         var userInfo = broker.UserInfo.Split(':', 2);
         return userInfo.Length == 2

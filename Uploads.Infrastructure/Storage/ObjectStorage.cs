@@ -24,6 +24,9 @@ public sealed class StoredObject(GetObjectResponse response) : IDisposable
 /// <param name="options">The bucket and the public endpoint.</param>
 public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<StorageOptions> options)
 {
+    /// <summary>The origin browsers upload to (the public endpoint the URLs are signed for): what a page's CSP must let it reach.</summary>
+    public string PublicOrigin => new Uri(presigner.Config.ServiceURL).GetLeftPart(UriPartial.Authority);
+
     readonly StorageOptions options = options.Value;
 
     public string Bucket => options.Bucket;
@@ -92,10 +95,13 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
         return upload.UploadId;
     }
 
-    /// <summary>A presigned PUT for one part of a multipart upload: a local HMAC, no call to storage.</summary>
-    public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, DateTimeOffset expiresAt)
+    /// <summary>
+    /// A presigned PUT for one part of a multipart upload, signed for exactly <paramref name="length"/> bytes (the
+    /// <c>Content-Length</c> is a signed header: S3 and MinIO refuse a part of another length). A local HMAC, no call to storage.
+    /// </summary>
+    public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, long length, DateTimeOffset expiresAt)
     {
-        var url = await presigner.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var request = new GetPreSignedUrlRequest
         {
             BucketName = options.Bucket,
             Key = key,
@@ -104,8 +110,9 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
             PartNumber = partNumber,
             Expires = expiresAt.UtcDateTime,
             Protocol = presigner.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP,
-        });
-        return new Uri(url);
+        };
+        request.Headers.ContentLength = length;
+        return new Uri(await presigner.GetPreSignedURLAsync(request));
     }
 
     /// <summary>
@@ -160,6 +167,17 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         s3.DeleteObjectAsync(options.Bucket, key, cancellationToken);
+
+    /// <summary>
+    /// Removes what an abandoned upload left: its multipart upload (with its parts) and its object. Returns false where
+    /// the multipart upload could not be aborted (s3rver): its parts are then left to the bucket's lifecycle rules.
+    /// </summary>
+    public async Task<bool> DiscardUploadAsync(string key, string? multipartUploadId, CancellationToken cancellationToken)
+    {
+        var aborted = multipartUploadId is null || await AbortMultipartUploadAsync(key, multipartUploadId, cancellationToken);
+        await DeleteAsync(key, cancellationToken);
+        return aborted;
+    }
 
     public async Task EnsureBucketReachableAsync(CancellationToken cancellationToken) =>
         await s3.GetBucketLocationAsync(options.Bucket, cancellationToken);

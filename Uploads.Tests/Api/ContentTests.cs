@@ -29,6 +29,9 @@ public sealed class ContentTests(UploadsStack stack)
             Assert.Equal(content.Length, response.Content.Headers.ContentLength);
             Assert.Equal($"\"{UploadsClient.Sha256Of(content)}\"", response.Headers.ETag?.Tag);
             Assert.Equal("report.pdf", response.Content.Headers.ContentDisposition?.FileNameStar);
+            // Never sniffed into another type, never run as a page of the API's origin (HTML and SVG uploads are allowed).
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("sandbox", response.Headers.GetValues("Content-Security-Policy").Single());
         }
 
         // The miss puts the content back, once its last byte went out.

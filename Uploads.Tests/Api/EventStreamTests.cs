@@ -52,6 +52,76 @@ public sealed class EventStreamTests(UploadsStack stack)
         Assert.Equal("FILE_NOT_FOUND", (await Problems.ReadAsync(response)).Code);
     }
 
+    [Fact]
+    public async Task A_tenant_over_its_open_stream_cap_gets_429_and_a_closed_stream_frees_its_place()
+    {
+        var tenant = stack.ClientFor($"streams-{Guid.NewGuid():N}"[..24]);
+        var ticket = await tenant.RequestUploadAsync("watched-a-lot.bin", 10);
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < UploadsStack.MaxEventStreamsPerTenant; i++)
+            {
+                var response = await tenant.Http.GetAsync($"/files/{ticket.FileId}/events", HttpCompletionOption.ResponseHeadersRead);
+                open.Add(response);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            using (var over = await tenant.Http.GetAsync($"/files/{ticket.FileId}/events", HttpCompletionOption.ResponseHeadersRead))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+                Assert.Equal("TOO_MANY_STREAMS", (await Problems.ReadAsync(over)).Code);
+                Assert.True(int.Parse(over.Headers.GetValues("Retry-After").Single()) >= 1);
+            }
+
+            // Another tenant has places of its own.
+            using (var other = await stack.Client.Http.GetAsync($"/files/{(await stack.Client.RequestUploadAsync("other.bin", 10)).FileId}/events", HttpCompletionOption.ResponseHeadersRead))
+            {
+                Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+            }
+
+            open[0].Dispose();
+            open.RemoveAt(0);
+            var reopened = await Eventually.MatchesAsync(
+                () => tenant.Http.GetAsync($"/files/{ticket.FileId}/events", HttpCompletionOption.ResponseHeadersRead),
+                response => response.StatusCode == HttpStatusCode.OK || Dispose(response),
+                "a closed stream's place to be given back");
+            open.Add(reopened);
+        }
+        finally
+        {
+            open.ForEach(response => response.Dispose());
+        }
+
+        static bool Dispose(HttpResponseMessage response)
+        {
+            response.Dispose();
+            return false;
+        }
+    }
+
+    [Fact]
+    public void A_file_is_watched_only_while_a_stream_watches_it()
+    {
+        var notifications = new TransitionNotifications(
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TransitionNotifications>.Instance);
+
+        var first = notifications.WatchFile(Guid.NewGuid());
+        var sharedFile = Guid.NewGuid();
+        var second = notifications.WatchFile(sharedFile);
+        var third = notifications.WatchFile(sharedFile);
+        Assert.Equal(2, notifications.WatchedFiles);
+
+        first.Dispose();
+        second.Dispose();
+        Assert.Equal(1, notifications.WatchedFiles);
+        third.Dispose();
+
+        // What GET /files/{unknown}/events used to leave behind, one entry per id asked for.
+        Assert.Equal(0, notifications.WatchedFiles);
+    }
+
     async Task<HttpResponseMessage> OpenAsync(Guid fileId)
     {
         var response = await stack.Client.Http.GetAsync($"/files/{fileId}/events", HttpCompletionOption.ResponseHeadersRead);

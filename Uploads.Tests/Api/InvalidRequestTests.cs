@@ -23,6 +23,20 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         { "presigned-upload", $$"""{"filename":"{{new string('x', 10 * 1024)}}"}""", 400, "VALIDATION_FAILED", "filename" },
         { "presigned-upload", """{"filename":"   "}""", 400, "VALIDATION_FAILED", "filename" },
         { "presigned-upload", """{"filename":".."}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"invoice\u202Efdp.exe"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"a\u200B.csv"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"\uFEFFa.csv"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"a\r\nb.csv"}""", 400, "VALIDATION_FAILED", "filename" },
+        { "presigned-upload", """{"filename":"a\uD800.csv"}""", 400, "INVALID_REQUEST", null },
+        { "presigned-upload", """{"filename":"a.csv","external_id":"batch\u2066-42"}""", 400, "VALIDATION_FAILED", "external_id" },
+        { "presigned-upload", """{"filename":"a.csv","external_id":"nul\u0000"}""", 400, "VALIDATION_FAILED", "external_id" },
+        { "presigned-upload", """{"filename":"a.csv","content_type":"text/csv; charset=\"a\u0000b\""}""", 400, "VALIDATION_FAILED", "content_type" },
+        { "presigned-upload", """{"filename":"a.csv","content_type":"text/csv; x=\"a\r\nb\""}""", 400, "VALIDATION_FAILED", "content_type" },
+        { "presigned-upload", """{"filename":"a.csv","content_type":"text/csv; x=a\r\nSet-Cookie: y=1"}""", 400, "VALIDATION_FAILED", "content_type" },
+        { "presigned-upload", $$"""{"filename":"a.csv","content_type":"text/csv; x={{new string('p', 300)}}"}""", 400, "VALIDATION_FAILED", "content_type" },
+        { "presigned-upload", $$"""{"filename":"a.csv","content_type":"text/csv; x={{new string('p', 10 * 1024)}}"}""", 400, "VALIDATION_FAILED", "content_type" },
+        { "multipart-upload", """{"filename":"a\u202E.bin","size":10}""", 400, "VALIDATION_FAILED", "filename" },
+        { "multipart-upload", """{"filename":"a.bin","size":10,"content_type":"application/octet-stream; x=\"\u0000\""}""", 400, "VALIDATION_FAILED", "content_type" },
         { "presigned-upload", """{"filename":"a.csv","size":-1}""", 400, "VALIDATION_FAILED", "size" },
         { "presigned-upload", """{"filename":"a.csv","sha256":"abc"}""", 400, "VALIDATION_FAILED", "sha256" },
         { "presigned-upload", $$"""{"filename":"a.csv","sha256":"{{new string('g', 64)}}"}""", 400, "VALIDATION_FAILED", "sha256" },
@@ -110,6 +124,36 @@ public sealed class InvalidRequestTests(UploadsStack stack)
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal(code, (await Problems.ReadAsync(response)).Code);
+    }
+
+    [Theory]
+    [InlineData("/files?external_id=%00", "external_id")]
+    [InlineData("/files?external_id=a%0D%0Ab", "external_id")]
+    [InlineData("/files?external_id=%E2%80%AEfdp", "external_id")]
+    [InlineData("/files?external_id=%EF%BB%BFbatch", "external_id")]
+    [InlineData("/files?external_id=batch%E2%80%8B42", "external_id")]
+    [InlineData("/files?status=SYNCED%00", "status")]
+    [InlineData("/files?cursor=%00", "cursor")]
+    public async Task Hostile_query_parameters_get_400_problem_details(string path, string field)
+    {
+        using var response = await stack.Client.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await Problems.ReadAsync(response);
+        Assert.Equal("VALIDATION_FAILED", problem.Code);
+        Assert.Contains(field, problem.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task A_long_external_id_in_a_listing_gets_400_and_ten_thousand_bytes_get_414()
+    {
+        using var tooLong = await stack.Client.Http.GetAsync($"/files?external_id={new string('e', 4_000)}");
+        using var hostile = await stack.Client.Http.GetAsync($"/files?external_id={new string('e', 10_000)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("external_id", (await Problems.ReadAsync(tooLong)).Errors.Keys);
+        // Kestrel refuses a request line this long before any code of ours runs.
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, hostile.StatusCode);
     }
 
     [Theory]

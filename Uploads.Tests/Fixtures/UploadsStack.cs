@@ -24,6 +24,9 @@ public sealed class UploadsStack : IAsyncLifetime
     const string ExpiryGrace = "00:00:02";
     readonly List<string> log = [];
 
+    /// <summary>Event streams a tenant may hold open here (the API's default is 100).</summary>
+    public const int MaxEventStreamsPerTenant = 10;
+
     /// <summary>The tenant <see cref="Client"/> calls as.</summary>
     public const string Tenant = "tests";
 
@@ -58,6 +61,7 @@ public sealed class UploadsStack : IAsyncLifetime
         }
 
         Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
+            .WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
             .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
         App = builder.Build();
         var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });

@@ -119,4 +119,23 @@ public sealed class ConcurrencyTests(UploadsStack stack)
             () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId)));
         Assert.Equal(HttpStatusCode.NotFound, objectGone.StatusCode);
     }
+
+    [Fact]
+    public async Task An_upload_confirmed_after_its_window_closed_is_expired_by_the_confirmation_and_its_object_deleted()
+    {
+        var content = UploadsClient.RandomBytes(100);
+        var ticket = await stack.Client.RequestUploadAsync("too-late.bin", content.Length);
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        // Closed long ago, and confirmed at once: the confirmation finds the window closed (or, should the reconciler be
+        // quicker, the file expired); either way nothing uploaded too late stays in storage.
+        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 hour' WHERE id = @id", ("id", ticket.FileId));
+
+        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+
+        Assert.Equal(ConfirmationCodes.Expired, confirmation.Results.Single().Error?.Code);
+        Assert.Equal(FileStatus.Expired, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
+        var objectGone = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(
+            () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId)));
+        Assert.Equal(HttpStatusCode.NotFound, objectGone.StatusCode);
+    }
 }

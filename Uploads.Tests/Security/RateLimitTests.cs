@@ -29,4 +29,30 @@ public sealed class RateLimitTests(UploadsStack stack)
         Assert.Equal(HttpStatusCode.Created, calmResponse.StatusCode);
         responses.ForEach(r => r.Dispose());
     }
+
+    [Fact]
+    public async Task Reads_are_limited_per_tenant_too()
+    {
+        var reading = stack.ClientFor($"reads-{Guid.NewGuid():N}"[..20]);
+        var calm = stack.ClientFor($"calm-{Guid.NewGuid():N}"[..20]);
+
+        // Over the default read bucket of 400 (refilled at 200/s): 2,000 reads of files, listings and content, 100 at a time.
+        string[] paths = [$"/files/{Guid.NewGuid()}", "/files?limit=1", $"/files/{Guid.NewGuid()}/content", $"/files/{Guid.NewGuid()}/multipart-upload"];
+        var statuses = new List<HttpStatusCode>();
+        foreach (var chunk in Enumerable.Range(0, 2000).Chunk(100))
+        {
+            var responses = await Task.WhenAll(chunk.Select(i => reading.Http.GetAsync(paths[i % paths.Length])));
+            statuses.AddRange(responses.Select(r => r.StatusCode));
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        using var calmResponse = await calm.Http.GetAsync("/files?limit=1");
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Contains(HttpStatusCode.NotFound, statuses);
+        Assert.Equal(HttpStatusCode.OK, calmResponse.StatusCode);
+    }
 }

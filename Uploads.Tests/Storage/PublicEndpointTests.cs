@@ -28,15 +28,17 @@ public sealed class PublicEndpointTests(UploadsStack stack)
 
         var partKey = $"tests/public-endpoint/{Guid.NewGuid():N}";
         var uploadId = await storage.StartMultipartUploadAsync(partKey, "application/octet-stream", CancellationToken.None);
-        var partUrl = await storage.PresignPartAsync(partKey, uploadId, 1, expires);
+        var partUrl = await storage.PresignPartAsync(partKey, uploadId, 1, 1024, expires);
         using var part = await http.PutAsync(partUrl, new ByteArrayContent(UploadsClient.RandomBytes(1024)));
 
         Assert.Equal("localhost", partUrl.Host);
         Assert.True(part.IsSuccessStatusCode, $"PUT to the public part URL answered {part.StatusCode}: {await part.Content.ReadAsStringAsync()}");
         // s3rver does not check signatures, MinIO and S3 do: check it here, as they would for the host the browser calls.
         var secretKey = StorageConnection.Parse(stack.Resources.Storage.ConnectionString).SecretKey;
-        Assert.True(SigV4.IsValidFor(partUrl, "PUT", secretKey), $"{partUrl} is not signed for {partUrl.Authority}");
-        Assert.False(SigV4.IsValidFor(new UriBuilder(partUrl) { Host = internalEndpoint.Host }.Uri, "PUT", secretKey));
+        Assert.True(SigV4.IsValidFor(partUrl, "PUT", secretKey, contentLength: 1024), $"{partUrl} is not signed for {partUrl.Authority}");
+        Assert.False(SigV4.IsValidFor(new UriBuilder(partUrl) { Host = internalEndpoint.Host }.Uri, "PUT", secretKey, contentLength: 1024));
+        // The part's length is signed: a PUT of another length does not match the signature S3 and MinIO check.
+        Assert.False(SigV4.IsValidFor(partUrl, "PUT", secretKey, contentLength: 1025));
 
         var formKey = $"tests/public-endpoint/{Guid.NewGuid():N}";
         var form = await storage.CreateUploadFormAsync(formKey, "text/plain", 0, 1000, expires);
@@ -71,13 +73,20 @@ public sealed class PublicEndpointTests(UploadsStack stack)
 /// <summary>Checks a presigned URL's AWS Signature Version 4 (query form, unsigned payload), as S3 and MinIO do.</summary>
 static class SigV4
 {
-    public static bool IsValidFor(Uri url, string method, string secretKey)
+    /// <param name="contentLength">The Content-Length the request sends, which the signature covers when the URL signs it.</param>
+    public static bool IsValidFor(Uri url, string method, string secretKey, long? contentLength = null)
     {
         var query = url.Query.TrimStart('?').Split('&')
             .Select(pair => pair.Split('=', 2))
             .ToDictionary(pair => Uri.UnescapeDataString(pair[0]), pair => Uri.UnescapeDataString(pair.Length > 1 ? pair[1] : ""));
         var signedHeaders = query["X-Amz-SignedHeaders"];
-        if (signedHeaders != "host")
+        var canonicalHeaders = signedHeaders switch
+        {
+            "host" => $"host:{url.Authority}\n",
+            "content-length;host" when contentLength is { } length => $"content-length:{length}\nhost:{url.Authority}\n",
+            _ => null,
+        };
+        if (canonicalHeaders is null)
         {
             return false;
         }
@@ -87,7 +96,7 @@ static class SigV4
             .OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{Encode(p.Key)}={Encode(p.Value)}"));
         var canonicalRequest = string.Join('\n',
-            method, url.AbsolutePath, canonicalQuery, $"host:{url.Authority}", "", signedHeaders, "UNSIGNED-PAYLOAD");
+            method, url.AbsolutePath, canonicalQuery, canonicalHeaders, signedHeaders, "UNSIGNED-PAYLOAD");
         var credential = query["X-Amz-Credential"].Split('/');
         var (date, region, service) = (credential[1], credential[2], credential[3]);
         var scope = string.Join('/', date, region, service, "aws4_request");

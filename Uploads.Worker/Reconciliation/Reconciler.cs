@@ -103,12 +103,10 @@ public sealed class Reconciler(
         foreach (var file in abandoned)
         {
             // Storage first: should the update then lose a race, the file is still PENDING and the next pass retries.
-            if (file.MultipartUploadId is { } uploadId && !await storage.AbortMultipartUploadAsync(file.ObjectKey, uploadId, cancellationToken))
+            if (!await storage.DiscardUploadAsync(file.ObjectKey, file.MultipartUploadId, cancellationToken))
             {
-                logger.LogWarning("Storage cannot abort multipart upload {UploadId} of {FileId}: its parts are left to the bucket's lifecycle rules", uploadId, file.Id);
+                logger.LogWarning("Storage cannot abort multipart upload {UploadId} of {FileId}: its parts are left to the bucket's lifecycle rules", file.MultipartUploadId, file.Id);
             }
-
-            await storage.DeleteAsync(file.ObjectKey, cancellationToken);
             file.MarkExpired(now);
             try
             {

@@ -95,8 +95,9 @@ public sealed class FileSynchronizer(
 
         if (file.FailedDeliveries + 1 >= options.MaxDeliveries)
         {
-            var reason = $"{FailureReasons.SyncFailed}: {fault}";
-            file.MarkFailed(reason.Length > 512 ? reason[..512] : reason, now);
+            // The client reads a generic reason; what failed (exception types and messages) goes to the logs and the trace.
+            file.MarkFailed($"{FailureReasons.SyncFailed}: every delivery of the sync failed ({file.FailedDeliveries + 1} of {options.MaxDeliveries})", now);
+            Activity.Current?.SetTag("uploads.sync.fault", fault);
             logger.LogError("File {FileId} FAILED after {Deliveries} failed deliveries: {Fault}", fileId, file.FailedDeliveries + 1, fault);
         }
         else

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Net;
+using Uploads.AppHost.ApplicationModel;
+using Uploads.Infrastructure.Security;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Security;
+
+/// <summary>The API and the worker run as a deployment would run them, against the test stack's services.</summary>
+[Collection(StackCollection.Name)]
+public sealed class DeploymentSafetyTests(UploadsStack stack)
+{
+    [Theory]
+    [InlineData("api", "Production")]
+    [InlineData("api", "Staging")]
+    [InlineData("worker", "Staging")]
+    [InlineData("worker", "qa")]
+    public async Task Outside_Development_a_service_refuses_what_is_only_fit_for_a_developer_s_machine(string project, string environment)
+    {
+        // The stack's own settings: development keys, s3rver's credentials, RabbitMQ's guest, a Redis without a password.
+        using var service = Start(project, environment, Ports.Free(), DevelopmentSettings());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        await service.WaitForExitAsync(timeout.Token);
+        var errors = await service.StandardError.ReadToEndAsync();
+
+        Assert.NotEqual(0, service.ExitCode);
+        Assert.Contains($"Refusing to run in {environment}", errors);
+        Assert.Contains("development keys", errors);
+        Assert.Contains("well-known default", errors);
+        Assert.Contains("guest", errors);
+        Assert.Contains("cache is reached without a password", errors);
+    }
+
+    [Fact]
+    public async Task Production_has_no_development_token_endpoint()
+    {
+        var port = Ports.Free();
+        var settings = DevelopmentSettings();
+        settings["Authentication__Tokens__DevelopmentKeys"] = "false";
+        settings["ConnectionStrings__storage"] = $"Endpoint={stack.Resources.Storage.Endpoint};AccessKey=production-key;SecretKey=production-secret";
+        settings["ConnectionStrings__messaging"] = $"amqp://uploads:production-secret@127.0.0.1:{new Uri(stack.Resources.Messaging.ConnectionString).Port}";
+        settings["ConnectionStrings__cache"] = $"{stack.Resources.Cache.ConnectionString},password=production-secret";
+        using var api = Start("api", "Production", port, settings);
+        try
+        {
+            using var http = await AliveAsync(api, port);
+
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/dev/token")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/scalar/v1")).StatusCode);
+        }
+        finally
+        {
+            api.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task In_Development_the_token_endpoint_answers_only_with_the_AppHost_s_development_keys()
+    {
+        var port = Ports.Free();
+        var settings = DevelopmentSettings();
+        settings["Authentication__Tokens__DevelopmentKeys"] = "false";
+        using var api = Start("api", "Development", port, settings);
+        try
+        {
+            using var http = await AliveAsync(api, port);
+
+            using var response = await http.GetAsync("/dev/token");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("NOT_FOUND", (await Problems.ReadAsync(response)).Code);
+        }
+        finally
+        {
+            api.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task The_stack_s_development_token_endpoint_answers_a_caller_on_this_machine()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(stack.Resources.Api.Url) };
+
+        using var response = await http.GetAsync("/dev/token");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    Dictionary<string, string> DevelopmentSettings() => new()
+    {
+        ["ConnectionStrings__uploads"] = stack.Resources.Database.ConnectionString,
+        ["ConnectionStrings__storage"] = stack.Resources.Storage.ConnectionString,
+        ["ConnectionStrings__cache"] = stack.Resources.Cache.ConnectionString,
+        ["ConnectionStrings__messaging"] = stack.Resources.Messaging.ConnectionString,
+        ["Storage__Bucket"] = stack.Resources.Storage.Bucket,
+        ["Authentication__Tokens__SigningKeys__0"] = DevelopmentTokens.NewSigningKey(),
+        ["Authentication__Tokens__DevelopmentKeys"] = "true",
+    };
+
+    static async Task<HttpClient> AliveAsync(Process service, int port)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(service.HasExited, "the service exited");
+            try
+            {
+                return (await http.GetAsync("/alive")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the service to be alive");
+        return http;
+    }
+
+    static Process Start(string project, string environment, int port, IReadOnlyDictionary<string, string> settings)
+    {
+        var assembly = AppHostPaths.Project(project);
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Path.GetDirectoryName(assembly),
+        };
+        start.ArgumentList.Add(assembly);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["DOTNET_ENVIRONMENT"] = environment;
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+}
