@@ -42,11 +42,11 @@ public sealed class MultipartUploads(
         }
 
         var allocated = records.Allocate(tenantId);
-        var uploadId = await storage.StartMultipartUploadAsync(allocated.ObjectKey, upload.ContentType, cancellationToken);
+        var uploadId = await storage.StartMultipartUploadAsync(allocated.UploadKey, upload.ContentType, cancellationToken);
         var file = await records.CreatePendingAsync(tenantId, allocated, upload, options.MultipartUploadLifetime, uploadId, cancellationToken);
         if (file is null)
         {
-            await storage.AbortMultipartUploadAsync(allocated.ObjectKey, uploadId, CancellationToken.None);
+            await storage.AbortMultipartUploadAsync(allocated.UploadKey, uploadId, CancellationToken.None);
             return new(null, IsNew: false, Conflict: "An upload of this digest is already pending: finish it, or let it expire.");
         }
 
@@ -63,7 +63,7 @@ public sealed class MultipartUploads(
             return file is null ? null : new MultipartUploadTicket(file.Id, file.Status, PartSizeFor(file.DeclaredSize!.Value), null, null, false, TraceIds.Current);
         }
 
-        var stored = await storage.ListPartsAsync(file.ObjectKey, file.MultipartUploadId!, cancellationToken);
+        var stored = await storage.ListPartsAsync(file.UploadKey, file.MultipartUploadId!, cancellationToken);
         return await TicketAsync(file, stored);
     }
 
@@ -92,7 +92,7 @@ public sealed class MultipartUploads(
 
             try
             {
-                await storage.CompleteMultipartUploadAsync(file.ObjectKey, file.MultipartUploadId!, parts, cancellationToken);
+                await storage.CompleteMultipartUploadAsync(file.UploadKey, file.MultipartUploadId!, parts, cancellationToken);
             }
             catch (AmazonS3Exception ex) when ((int)ex.StatusCode is >= 400 and < 500)
             {
@@ -119,7 +119,7 @@ public sealed class MultipartUploads(
         for (var number = 1; number <= count; number++)
         {
             var length = number < count ? partSize : size - (count - 1) * partSize;
-            var url = await storage.PresignPartAsync(file.ObjectKey, file.MultipartUploadId!, number, length, file.UploadExpiresAt);
+            var url = await storage.PresignPartAsync(file.UploadKey, file.MultipartUploadId!, number, length, file.UploadExpiresAt);
             parts.Add(new PartUpload(number, url.ToString(), stored.GetValueOrDefault(number)));
         }
 

@@ -89,7 +89,7 @@ public sealed class PresignedUploads(
     async Task<UploadTicket> TicketAsync(FileRecord file)
     {
         var (minLength, maxLength) = file.DeclaredSize is { } size ? (size, size) : (0L, options.MaxFileBytes);
-        var form = await storage.CreateUploadFormAsync(file.ObjectKey, file.ContentType, minLength, maxLength, file.UploadExpiresAt);
+        var form = await storage.CreateUploadFormAsync(file.UploadKey, file.ContentType, minLength, maxLength, file.UploadExpiresAt);
         metrics.PresignedPost();
         return new UploadTicket(file.Id, file.Status, form.Url.ToString(), form.Fields, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
     }

@@ -77,7 +77,7 @@ public sealed class UploadConfirmations(
             if (file.IsUploadWindowClosed(now, options.ConfirmationGrace))
             {
                 // Storage first, as the reconciler does: whatever was uploaded too late is never kept, nor served.
-                await storage.DiscardUploadAsync(file.ObjectKey, file.MultipartUploadId, cancellationToken);
+                await storage.DiscardUploadAsync(file.UploadKey, file.MultipartUploadId, cancellationToken);
                 file.MarkExpired(now);
                 expired = Settled(file);
             }
@@ -108,7 +108,7 @@ public sealed class UploadConfirmations(
     async Task<ConfirmationError?> CheckUploadedObjectAsync(FileRecord file, long claimedSize, CancellationToken cancellationToken)
     {
         // The storage may not enforce the policy's length range (s3rver does not), so the size is checked here.
-        var storedSize = await storage.GetSizeAsync(file.ObjectKey, cancellationToken);
+        var storedSize = await storage.GetSizeAsync(file.UploadKey, cancellationToken);
         return storedSize switch
         {
             null => new(ConfirmationCodes.ObjectMissing, "Nothing has been uploaded for this file yet."),

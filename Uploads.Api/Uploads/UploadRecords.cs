@@ -8,11 +8,11 @@ namespace Uploads.Api.Uploads;
 /// <summary>The file records behind both kinds of upload: the one way a PENDING file is made, and the digest look-ups of deduplication.</summary>
 public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock)
 {
-    /// <summary>A new file's id and object key, before anything is stored (a multipart upload is started under the key first).</summary>
+    /// <summary>A new file's id and keys, before anything is stored (a multipart upload is started under the upload key first).</summary>
     public NewFile Allocate(string tenantId)
     {
         var fileId = Guid.CreateVersion7(clock.GetUtcNow());
-        return new NewFile(fileId, ObjectKeys.For(tenantId, fileId));
+        return new NewFile(fileId, ObjectKeys.For(tenantId, fileId), ObjectKeys.UploadFor(tenantId, fileId));
     }
 
     /// <summary>
@@ -52,5 +52,6 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
 }
 
 /// <param name="Id">The file's id (a UUIDv7: listings sort by it).</param>
-/// <param name="ObjectKey">Where its object goes, made from the tenant and the id.</param>
-public sealed record NewFile(Guid Id, string ObjectKey);
+/// <param name="ObjectKey">The file's own object, which the worker seals from the upload.</param>
+/// <param name="UploadKey">Where the client uploads.</param>
+public sealed record NewFile(Guid Id, string ObjectKey, string UploadKey);

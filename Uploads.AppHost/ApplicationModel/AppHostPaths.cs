@@ -20,7 +20,8 @@ public static class AppHostPaths
     /// <summary>The default state directory: git-ignored, at the repository's root.</summary>
     public static string DefaultStateDirectory => Path.Combine(RepositoryRoot, ".state");
 
-    public static string S3rverScript => Path.Combine(AppHostDirectory, "StorageServer", "node_modules", "s3rver", "bin", "s3rver.js");
+    /// <summary>Our entry point for s3rver (npm), beside the <c>node_modules</c> that <c>npm ci</c> installs.</summary>
+    public static string StorageServerDirectory => Path.Combine(AppHostDirectory, "StorageServer");
 
     public static string Project(string name) => Metadata[$"Uploads.Project:{name}"];
 

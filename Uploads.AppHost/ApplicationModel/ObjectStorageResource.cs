@@ -4,11 +4,11 @@ namespace Uploads.AppHost.ApplicationModel;
 /// S3-compatible object storage with one bucket: a <c>minio</c> server when one is on PATH, else s3rver (npm), which is
 /// all this machine can install. Pages of the browser origins it is given may upload to it straight.
 /// </summary>
-/// <param name="s3rverScript">s3rver's entry point, installed by <c>npm ci</c> beside the AppHost.</param>
-public sealed class ObjectStorageResource(string name, int port, string s3rverScript) : Resource(name), IResourceWithConnectionString
+/// <param name="storageServerDirectory">Our s3rver entry point (<c>server.js</c>) and the <c>node_modules</c> <c>npm ci</c> installs.</param>
+public sealed class ObjectStorageResource(string name, int port, string storageServerDirectory) : Resource(name), IResourceWithConnectionString
 {
     public int Port { get; } = port;
-    public string S3rverScript { get; } = s3rverScript;
+    public string StorageServerDirectory { get; } = storageServerDirectory;
     public string Bucket { get; private set; } = "uploads";
     public string Server { get; } = FindOnPath("minio") is null ? "s3rver" : "minio";
 

@@ -28,18 +28,18 @@ public sealed class ObjectStorageRunner(ObjectStorageResource storage, Orchestra
 
     async Task StartS3rverAsync(string dataDirectory, CancellationToken cancellationToken)
     {
-        if (!File.Exists(storage.S3rverScript))
+        if (!Directory.Exists(Path.Combine(storage.StorageServerDirectory, "node_modules", "s3rver")))
         {
             throw new ResourceStartException(
-                $"s3rver is not installed at {storage.S3rverScript}: run `npm ci` in Uploads.AppHost/StorageServer (./run.sh and ./test.sh do).", "");
+                $"s3rver is not installed in {storage.StorageServerDirectory}: run `npm ci` there (./run.sh and ./test.sh do).", "");
         }
 
         var objects = Path.Combine(dataDirectory, "objects");
         Directory.CreateDirectory(objects);
         var cors = Path.Combine(dataDirectory, "cors.xml");
         await File.WriteAllTextAsync(cors, CorsConfiguration(), cancellationToken);
-        // s3rver (re)creates the bucket from --configure-bucket at every start, with the CORS rule.
-        StartProcess("node", [storage.S3rverScript, "-d", objects, "-a", "127.0.0.1", "-p", storage.Port.ToString(), "--configure-bucket", storage.Bucket, cors]);
+        // s3rver (re)creates the bucket at every start, with the CORS rule; server.js also decodes copy sources as S3 does.
+        StartProcess("node", [Path.Combine(storage.StorageServerDirectory, "server.js"), objects, "127.0.0.1", storage.Port.ToString(), storage.Bucket, cors]);
         await WaitUntilAsync(ct => Probes.HttpOkAsync(new Uri($"{storage.Endpoint}/{storage.Bucket}"), ct), cancellationToken);
     }
 

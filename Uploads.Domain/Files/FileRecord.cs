@@ -17,7 +17,11 @@ public sealed class FileRecord
     public string Filename { get; private set; } = "";
     public string? ExternalId { get; private set; }
     public string ContentType { get; private set; } = "";
+    /// <summary>The file's own object, sealed from the upload by the worker: what is hashed and served.</summary>
     public string ObjectKey { get; private set; } = "";
+
+    /// <summary>Where the client uploads; what a signed URL writes there never reaches <see cref="ObjectKey"/> after the seal.</summary>
+    public string UploadKey => ObjectKeys.UploadFor(TenantId, Id);
     public long? DeclaredSize { get; private set; }
     public string? DeclaredSha256 { get; private set; }
     public long? Size { get; private set; }

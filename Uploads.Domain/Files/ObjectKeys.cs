@@ -2,9 +2,14 @@ namespace Uploads.Domain.Files;
 
 /// <summary>
 /// Object keys are made by the server from the tenant and the file id: a client's filename never reaches a key, and two
-/// tenants' keys never meet (the tenant id was checked to be key-safe when the token was validated).
+/// tenants' keys never meet (the tenant id was checked to be key-safe when the token was validated). A file has two:
+/// the key its upload is signed for, and its own key, which no URL is ever signed for.
 /// </summary>
 public static class ObjectKeys
 {
+    /// <summary>The file's own object: a copy of the upload made by the worker, the only bytes hashed, scanned and served.</summary>
     public static string For(string tenantId, Guid fileId) => $"tenants/{tenantId}/files/{fileId:N}";
+
+    /// <summary>Where the client uploads: every presigned POST, PUT and part URL names this key, and nothing reads it but the worker's copy.</summary>
+    public static string UploadFor(string tenantId, Guid fileId) => $"tenants/{tenantId}/uploads/{fileId:N}";
 }

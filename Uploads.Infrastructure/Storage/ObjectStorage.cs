@@ -66,6 +66,30 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
     }
 
     /// <summary>
+    /// Copies <paramref name="sourceKey"/> to <paramref name="destinationKey"/> inside the bucket, on the storage's side (the
+    /// bytes do not pass through here; MinIO and S3 copy a single-part object without reading it). False when there is no
+    /// source object.
+    /// </summary>
+    public async Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = options.Bucket,
+                SourceKey = sourceKey,
+                DestinationBucket = options.Bucket,
+                DestinationKey = destinationKey,
+            }, cancellationToken);
+            return true;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Opens the object (or the inclusive byte range <paramref name="from"/>–<paramref name="to"/> of it) for streaming,
     /// or returns <c>null</c> when there is no such object.
     /// </summary>

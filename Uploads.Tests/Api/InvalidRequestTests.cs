@@ -165,7 +165,7 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         var ticket = await stack.Client.RequestUploadAsync(filename, 10);
 
         Assert.Equal(filename, (await stack.Client.GetFileAsync(ticket.FileId)).Filename);
-        Assert.Equal(ObjectKeys.For(UploadsStack.Tenant, ticket.FileId), ticket.FormFields!["key"]);
+        Assert.Equal(ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId), ticket.FormFields!["key"]);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         var ticket = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<UploadTicket>(response.Content, UploadsClient.Json))!;
         Assert.Equal($"/files/{ticket.FileId}", response.Headers.Location?.ToString());
         Assert.Equal("text/csv", ticket.FormFields!["Content-Type"]);
-        Assert.Equal(ObjectKeys.For(UploadsStack.Tenant, ticket.FileId), ticket.FormFields["key"]);
+        Assert.Equal(ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId), ticket.FormFields["key"]);
         Assert.Contains("x-amz-signature", ticket.FormFields.Keys);
         Assert.Matches("^[0-9a-f]{32}$", ticket.TraceId);
         Assert.StartsWith($"00-{ticket.TraceId}-", response.Headers.GetValues("traceparent").Single());

@@ -103,7 +103,7 @@ public sealed class Reconciler(
         foreach (var file in abandoned)
         {
             // Storage first: should the update then lose a race, the file is still PENDING and the next pass retries.
-            if (!await storage.DiscardUploadAsync(file.ObjectKey, file.MultipartUploadId, cancellationToken))
+            if (!await storage.DiscardUploadAsync(file.UploadKey, file.MultipartUploadId, cancellationToken))
             {
                 logger.LogWarning("Storage cannot abort multipart upload {UploadId} of {FileId}: its parts are left to the bucket's lifecycle rules", file.MultipartUploadId, file.Id);
             }

@@ -156,6 +156,11 @@ public sealed class FileSynchronizer(
 
     async Task<SyncOutcome> ReadAsync(FileRecord file, CancellationToken cancellationToken)
     {
+        if (!await SealAsync(file, cancellationToken))
+        {
+            return SyncOutcome.Failed(FailureReasons.ObjectMissing);
+        }
+
         using var stored = await OpenAsync(file, cancellationToken);
         if (stored is null)
         {
@@ -195,6 +200,23 @@ public sealed class FileSynchronizer(
         }
 
         return SyncOutcome.Synced(sha256, stored.Length);
+    }
+
+    /// <summary>
+    /// Copies the upload to the file's own key, which no URL is ever signed for, and deletes the upload: from here on,
+    /// nothing a signed URL writes reaches what is hashed and served. A sync that finds no upload but a sealed object (an
+    /// earlier attempt sealed it, then died) goes on with that object. False when there is neither.
+    /// </summary>
+    async Task<bool> SealAsync(FileRecord file, CancellationToken cancellationToken)
+    {
+        using var activity = UploadsTracing.StartFileActivity("storage.seal", file.Id, ActivityKind.Client);
+        if (await storage.CopyAsync(file.UploadKey, file.ObjectKey, cancellationToken))
+        {
+            await storage.DeleteAsync(file.UploadKey, cancellationToken);
+            return true;
+        }
+
+        return await storage.GetSizeAsync(file.ObjectKey, cancellationToken) is not null;
     }
 
     async Task<StoredObject?> OpenAsync(FileRecord file, CancellationToken cancellationToken)

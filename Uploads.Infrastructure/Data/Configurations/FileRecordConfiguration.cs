@@ -22,6 +22,7 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.Property(f => f.ExternalId).HasColumnName("external_id").HasMaxLength(128);
         file.Property(f => f.ContentType).HasColumnName("content_type").HasMaxLength(255).IsRequired();
         file.Property(f => f.ObjectKey).HasColumnName("object_key").HasMaxLength(1024).IsRequired();
+        file.Ignore(f => f.UploadKey);
         file.Property(f => f.DeclaredSize).HasColumnName("declared_size");
         file.Property(f => f.DeclaredSha256).HasColumnName("declared_sha256").HasMaxLength(64).IsFixedLength();
         file.Property(f => f.Size).HasColumnName("size");

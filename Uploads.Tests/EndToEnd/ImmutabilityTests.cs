@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.EndToEnd;
+
+/// <summary>
+/// A signed URL stays valid until it expires, and s3rver (like S3 and MinIO) accepts what it writes. Once a file is
+/// confirmed, nothing such a URL writes changes what the file serves: the worker sealed a copy under a key no URL names.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class ImmutabilityTests(UploadsStack stack)
+{
+    const int MiB = 1024 * 1024;
+    static readonly HttpClient Storage = new() { Timeout = TimeSpan.FromMinutes(2) };
+
+    [Fact]
+    public async Task Posting_other_bytes_with_the_same_form_after_SYNCED_changes_neither_the_served_bytes_nor_the_ETag()
+    {
+        // Above the cache's limit: every read is a MISS, straight from storage.
+        var original = UploadsClient.RandomBytes(17 * MiB);
+        var (ticket, _) = await stack.Client.UploadAsync(original, "contract.pdf", UploadsClient.Sha256Of(original));
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        var swapped = UploadsClient.RandomBytes(original.Length);
+
+        // The same form, still within its lifetime: storage takes the other bytes.
+        await UploadsClient.UploadToStorageAsync(ticket, swapped, "contract.pdf");
+
+        using var read = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/content");
+        Assert.Equal("MISS", read.Headers.GetValues("X-Cache").Single());
+        Assert.Equal($"\"{UploadsClient.Sha256Of(original)}\"", read.Headers.ETag?.Tag);
+        var served = await read.Content.ReadAsByteArrayAsync();
+        Assert.True(original.SequenceEqual(served), "the served bytes changed after SYNCED");
+
+        // Deduplication still points at the original content only.
+        var sameDigest = await stack.Client.RequestUploadAsync("contract-again.pdf", original.Length, UploadsClient.Sha256Of(original));
+        var swappedDigest = await stack.Client.RequestUploadAsync("swapped.pdf", swapped.Length, UploadsClient.Sha256Of(swapped));
+        Assert.True(sameDigest.Deduplicated);
+        Assert.Equal(ticket.FileId, sameDigest.FileId);
+        Assert.False(swappedDigest.Deduplicated);
+    }
+
+    [Fact]
+    public async Task Putting_a_part_again_after_the_multipart_file_synced_changes_nothing_it_serves()
+    {
+        var original = UploadsClient.RandomBytes(6 * MiB);
+        using var started = await stack.Client.PostJsonAsync("/files/multipart-upload",
+            new { filename = "video.bin", size = original.Length, sha256 = UploadsClient.Sha256Of(original) });
+        var ticket = (await started.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
+        var part = Assert.Single(ticket.Parts!);
+        string etag;
+        using (var put = await Storage.PutAsync(part.Url, new ByteArrayContent(original)))
+        {
+            put.EnsureSuccessStatusCode();
+            etag = put.Headers.ETag!.Tag;
+        }
+
+        using (var completed = await stack.Client.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
+            new { parts = new[] { new { part_number = 1, etag } } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        }
+
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+
+        // The part URL is still signed; whatever storage does with it, the file's object is another.
+        using (await Storage.PutAsync(part.Url, new ByteArrayContent(UploadsClient.RandomBytes(original.Length))))
+        {
+        }
+
+        await stack.Redis.GetDatabase().KeyDeleteAsync(Uploads.Infrastructure.Caching.FileContentCache.KeyFor(ticket.FileId));
+        using var read = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/content");
+        Assert.Equal("MISS", read.Headers.GetValues("X-Cache").Single());
+        Assert.Equal($"\"{UploadsClient.Sha256Of(original)}\"", read.Headers.ETag?.Tag);
+        var served = await read.Content.ReadAsByteArrayAsync();
+        Assert.True(original.SequenceEqual(served), "the served bytes changed after SYNCED");
+    }
+
+    [Fact]
+    public async Task The_object_a_file_serves_is_one_no_upload_url_names()
+    {
+        var content = UploadsClient.RandomBytes(1000);
+        var (ticket, _) = await stack.Client.UploadAsync(content, "sealed.bin", UploadsClient.Sha256Of(content));
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+
+        var sealedObject = await stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId));
+        var upload = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() =>
+            stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
+
+        Assert.Equal(ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId), ticket.FormFields!["key"]);
+        Assert.NotEqual(ticket.FormFields["key"], ObjectKeys.For(UploadsStack.Tenant, ticket.FileId));
+        Assert.Equal(content.Length, sealedObject.ContentLength);
+        // The upload was deleted once sealed.
+        Assert.Equal(HttpStatusCode.NotFound, upload.StatusCode);
+    }
+}
