@@ -20,6 +20,8 @@ install_services() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   { [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && command -v epmd >/dev/null; } || missing+=(rabbitmq-server)
   command -v setsid >/dev/null && command -v setpriv >/dev/null || missing+=(util-linux)
+  [[ -x /usr/sbin/clamd ]] || missing+=(clamav-daemon)
+  { ldconfig -p | grep -q 'libmagic\.so\.1 ' && [[ -e /usr/share/misc/magic.mgc || -e /usr/lib/file/magic.mgc ]]; } || missing+=(libmagic1 libmagic-mgc)
   if ((${#missing[@]})); then
     say "Installing ${missing[*]} (Debian packages)"
     as_root apt-get update -qq

@@ -14,6 +14,11 @@ public static class AppModel
         var storage = builder.AddObjectStorage("storage").WithBucket("uploads");
         var cache = builder.AddRedis("cache");
         var messaging = builder.AddRabbitMQ("messaging");
+        var scanner = builder.AddScanner("scanner");
+        if (!builder.Options.IsPublishMode)
+        {
+            scanner.WithSignatures(AppHostPaths.DevelopmentSignatures);
+        }
 
         // The API and the worker reach the same four services, and start once all four answer.
         ProjectResource WithBackingServices(ProjectResource project) => project
@@ -47,11 +52,15 @@ public static class AppModel
             storage.WithBrowserOrigin(api.Url);
         }
 
+        // Only the worker reads file content, so only it scans.
         var workers = Enumerable.Range(1, workerReplicas)
             .Select(replica => WithBackingServices(builder.AddProject(
-                replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"), AppHostPaths.Dockerfile("worker"))))
+                    replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"), AppHostPaths.Dockerfile("worker")))
+                .WithReference(scanner)
+                .WithEnvironment("Scanning__MaxStreamBytes", ScannerResource.MaxStreamBytes.ToString())
+                .WaitFor(scanner))
             .ToList();
 
-        return new UploadsResources(postgres, database, storage, cache, messaging, api, workers);
+        return new UploadsResources(postgres, database, storage, cache, messaging, scanner, api, workers);
     }
 }

@@ -9,6 +9,7 @@ public sealed record UploadsResources(
     ObjectStorageResource Storage,
     RedisResource Cache,
     RabbitMQResource Messaging,
+    ScannerResource Scanner,
     ProjectResource Api,
     IReadOnlyList<ProjectResource> Workers)
 {

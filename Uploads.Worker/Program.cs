@@ -1,5 +1,6 @@
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Scanning;
 using Uploads.Infrastructure.Security;
 using Uploads.Infrastructure.Storage;
 using Uploads.Worker.Reconciliation;
@@ -12,6 +13,7 @@ builder.AddServiceDefaults();
 builder.AddUploadsDatabase();
 builder.AddObjectStorage();
 builder.AddContentCache();
+builder.AddContentScanning();
 builder.AddFileSync();
 builder.AddReconciler();
 

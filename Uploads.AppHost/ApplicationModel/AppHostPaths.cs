@@ -23,6 +23,9 @@ public static class AppHostPaths
     /// <summary>Our entry point for s3rver (npm), beside the <c>node_modules</c> that <c>npm ci</c> installs.</summary>
     public static string StorageServerDirectory => Path.Combine(AppHostDirectory, "StorageServer");
 
+    /// <summary>The signatures clamd loads in development and tests: one for the EICAR test file (see README: Scanning).</summary>
+    public static string DevelopmentSignatures => Path.Combine(AppHostDirectory, "Scanner", "uploads-test.ndb");
+
     public static string Project(string name) => Metadata[$"Uploads.Project:{name}"];
 
     public static string Dockerfile(string name) => Metadata[$"Uploads.Dockerfile:{name}"];

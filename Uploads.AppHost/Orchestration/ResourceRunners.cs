@@ -12,6 +12,7 @@ static class ResourceRunners
         ObjectStorageResource storage => new ObjectStorageRunner(storage, context),
         RedisResource redis => new RedisRunner(redis, context),
         RabbitMQResource rabbit => new RabbitMQRunner(rabbit, context),
+        ScannerResource scanner => new ScannerRunner(scanner, context),
         ProjectResource project => new ProjectRunner(project, context),
         _ => throw new NotSupportedException($"{resource.Name}: no runner runs a {resource.GetType().Name}."),
     };

@@ -62,13 +62,17 @@ public static class ComposeWriter
                 service["ports"] = published;
             }
 
-            if (resource.Volumes is { Count: > 0 } mounts)
+            var mounted = (resource.Volumes ?? []).Select(v => $"{v.Name}:{v.Target}{(v.ReadOnly ? ":ro" : "")}")
+                .Concat((resource.BindMounts ?? []).Select(b => $"./{b.Source}:{b.Target}{(b.ReadOnly ? ":ro" : "")}"))
+                .ToList();
+            if (mounted.Count > 0)
             {
-                service["volumes"] = mounts.Select(v => $"{v.Name}:{v.Target}{(v.ReadOnly ? ":ro" : "")}").ToList();
-                foreach (var volume in mounts)
-                {
-                    volumes[volume.Name] = new Dictionary<string, object>();
-                }
+                service["volumes"] = mounted;
+            }
+
+            foreach (var volume in resource.Volumes ?? [])
+            {
+                volumes[volume.Name] = new Dictionary<string, object>();
             }
 
             if (resource.Deployment.HealthCheck is { } test)

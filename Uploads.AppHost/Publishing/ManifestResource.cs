@@ -28,6 +28,7 @@ public sealed class ManifestResource
     public Dictionary<string, string>? Env { get; init; }
     public Dictionary<string, ManifestBinding>? Bindings { get; init; }
     public List<ManifestVolume>? Volumes { get; init; }
+    public List<ManifestBindMount>? BindMounts { get; init; }
 
     /// <summary>What a container orchestrator needs beyond Aspire's manifest: health check, start order, restarts.</summary>
     [JsonIgnore]

@@ -35,6 +35,15 @@ public sealed class PublishContext(string outputDirectory)
         return value.Expression;
     }
 
+    /// <summary>Writes a file a resource mounts (a configuration) beside the manifest; returns its path relative to the manifest.</summary>
+    public string WriteFile(string relativePath, string content)
+    {
+        var path = Path.Combine(OutputDirectory, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return relativePath.Replace('\\', '/');
+    }
+
     /// <summary>A path of the repository as the manifest refers to it: relative to the output folder.</summary>
     public string Relative(string path) => Path.GetRelativePath(OutputDirectory, path).Replace('\\', '/');
 }

@@ -8,6 +8,15 @@ public static class FailureReasons
     public const string SizeChanged = "SIZE_CHANGED";
     public const string UploadWindowClosed = "UPLOAD_WINDOW_CLOSED";
 
+    /// <summary>ClamAV found a signature; the detail names it. The object is deleted and never served.</summary>
+    public const string MalwareDetected = "MALWARE_DETECTED";
+
+    /// <summary>The content is not of the type it was declared as (an executable named <c>.png</c>); the detail names both.</summary>
+    public const string ContentTypeMismatch = "CONTENT_TYPE_MISMATCH";
+
+    /// <summary>Larger than the scanner's stream limit: refused rather than passed unscanned.</summary>
+    public const string TooLargeToScan = "TOO_LARGE_TO_SCAN";
+
     /// <summary>Every delivery of the sync failed on a fault that retries did not cure; the detail follows the code.</summary>
     public const string SyncFailed = "SYNC_FAILED";
 }

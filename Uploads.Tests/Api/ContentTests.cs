@@ -12,7 +12,8 @@ public sealed class ContentTests(UploadsStack stack)
     [Fact]
     public async Task A_cached_file_is_read_from_Redis_and_an_evicted_one_from_storage_with_the_same_bytes()
     {
-        var content = UploadsClient.RandomBytes(50_000);
+        // A PDF by its first bytes (the worker checks a declared PDF is one), random after them.
+        byte[] content = [.. "%PDF-1.7\n"u8, .. UploadsClient.RandomBytes(50_000)];
         var fileId = await SyncedFileAsync(content, "report.pdf");
 
         var hit = await GetAsync(fileId);

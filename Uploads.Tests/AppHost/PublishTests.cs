@@ -150,9 +150,11 @@ public sealed partial class PublishTests : IAsyncLifetime
             .Where(s => s.Children.ContainsKey("volumes"))
             .SelectMany(s => Sequence(s, "volumes"))
             .Select(v => v.Split(':')[0])
+            .Where(source => !source.StartsWith("./", StringComparison.Ordinal))
             .ToList();
         Assert.Contains("postgres-data", mounted);
         Assert.Contains("storage-data", mounted);
+        Assert.Contains("scanner-signatures", mounted);
         Assert.All(mounted, volume => Assert.Contains(volume, declared));
         Assert.Equal("service_completed_successfully", Scalar((YamlMappingNode)((YamlMappingNode)Service("api")["depends_on"])["storage-init"], "condition"));
     }

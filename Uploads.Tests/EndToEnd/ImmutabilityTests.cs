@@ -21,12 +21,12 @@ public sealed class ImmutabilityTests(UploadsStack stack)
     {
         // Above the cache's limit: every read is a MISS, straight from storage.
         var original = UploadsClient.RandomBytes(17 * MiB);
-        var (ticket, _) = await stack.Client.UploadAsync(original, "contract.pdf", UploadsClient.Sha256Of(original));
+        var (ticket, _) = await stack.Client.UploadAsync(original, "contract.bin", UploadsClient.Sha256Of(original));
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         var swapped = UploadsClient.RandomBytes(original.Length);
 
         // The same form, still within its lifetime: storage takes the other bytes.
-        await UploadsClient.UploadToStorageAsync(ticket, swapped, "contract.pdf");
+        await UploadsClient.UploadToStorageAsync(ticket, swapped, "contract.bin");
 
         using var read = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/content");
         Assert.Equal("MISS", read.Headers.GetValues("X-Cache").Single());
@@ -35,8 +35,8 @@ public sealed class ImmutabilityTests(UploadsStack stack)
         Assert.True(original.SequenceEqual(served), "the served bytes changed after SYNCED");
 
         // Deduplication still points at the original content only.
-        var sameDigest = await stack.Client.RequestUploadAsync("contract-again.pdf", original.Length, UploadsClient.Sha256Of(original));
-        var swappedDigest = await stack.Client.RequestUploadAsync("swapped.pdf", swapped.Length, UploadsClient.Sha256Of(swapped));
+        var sameDigest = await stack.Client.RequestUploadAsync("contract-again.bin", original.Length, UploadsClient.Sha256Of(original));
+        var swappedDigest = await stack.Client.RequestUploadAsync("swapped.bin", swapped.Length, UploadsClient.Sha256Of(swapped));
         Assert.True(sameDigest.Deduplicated);
         Assert.Equal(ticket.FileId, sameDigest.FileId);
         Assert.False(swappedDigest.Deduplicated);

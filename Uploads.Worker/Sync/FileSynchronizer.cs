@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Scanning;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Storage;
 using Uploads.Infrastructure.Telemetry;
@@ -17,6 +18,9 @@ namespace Uploads.Worker.Sync;
 public sealed class FileSynchronizer(
     UploadsDatabases databases,
     SyncLeases leases,
+    ClamAvScanner scanner,
+    ContentSniffer sniffer,
+    IOptions<ScanningOptions> scanningOptions,
     ObjectStorage storage,
     FileContentCache cache,
     IOptions<SyncOptions> options,
@@ -25,6 +29,7 @@ public sealed class FileSynchronizer(
     ILogger<FileSynchronizer> logger)
 {
     readonly SyncOptions options = options.Value;
+    readonly ScanningOptions scanning = scanningOptions.Value;
 
     public async Task SyncAsync(Guid fileId, CancellationToken cancellationToken)
     {
@@ -172,34 +177,89 @@ public sealed class FileSynchronizer(
             return SyncOutcome.Failed(FailureReasons.SizeChanged);
         }
 
+        if (stored.Length > scanning.MaxStreamBytes)
+        {
+            return SyncOutcome.Failed($"{FailureReasons.TooLargeToScan}: {stored.Length} bytes, over the scanner's {scanning.MaxStreamBytes}");
+        }
+
         var cacheWriter = cache.Accepts(stored.Length) ? cache.BeginWrite(file.Id) : null;
+        try
+        {
+            var (sha256, verdict, contentType) = await ReadOnceAsync(file, stored, cacheWriter, cancellationToken);
+            if (!verdict.IsClean)
+            {
+                // Deleted, not kept aside: the signature's name is in the record, and nothing infected stays readable.
+                await storage.DeleteAsync(file.ObjectKey, CancellationToken.None);
+                logger.LogWarning("File {FileId} holds malware ({Signature}); its object was deleted", file.Id, verdict.Signature);
+                return await RefuseAsync(cacheWriter, $"{FailureReasons.MalwareDetected}: {verdict.Signature}", stored.Length);
+            }
+
+            if (file.DeclaredSha256 is { } declared && declared != sha256)
+            {
+                logger.LogWarning("File {FileId} hashes to {Actual}, not the declared {Declared}", file.Id, sha256, declared);
+                return await RefuseAsync(cacheWriter, FailureReasons.HashMismatch, stored.Length);
+            }
+
+            if (DeclaredContentType.IsContradictedBy(file.ContentType, contentType))
+            {
+                logger.LogWarning("File {FileId} was declared {Declared} but holds {Sniffed}", file.Id, file.ContentType, contentType);
+                return await RefuseAsync(cacheWriter, $"{FailureReasons.ContentTypeMismatch}: declared {file.ContentType}, the content is {contentType}", stored.Length);
+            }
+
+            if (cacheWriter is not null)
+            {
+                await cacheWriter.CommitAsync();
+            }
+
+            return SyncOutcome.Synced(sha256, stored.Length);
+        }
+        catch when (cacheWriter is not null)
+        {
+            await cacheWriter.AbandonAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the object once: each buffer is hashed, sent to clamd, staged in the cache, and the first one shows libmagic
+    /// the content's type. Memory stays one buffer, whatever the file's size.
+    /// </summary>
+    async Task<(string Sha256, ScanVerdict Verdict, string ContentType)> ReadOnceAsync(
+        FileRecord file, StoredObject stored, CachedContentWriter? cacheWriter, CancellationToken cancellationToken)
+    {
+        string? contentType = null;
+        await using var scan = await scanner.BeginAsync(cancellationToken);
         string sha256;
         using (var hashing = UploadsTracing.StartFileActivity("file.hash", file.Id))
         {
-            // Reading the body, hashing it and staging it in the cache happen together, one buffer at a time.
             hashing?.SetTag("uploads.sync.bytes", stored.Length);
             hashing?.SetTag("uploads.sync.cached", cacheWriter is not null);
-            sha256 = await ContentHasher.Sha256Async(
-                stored.Content, options.ReadBufferBytes, cacheWriter is null ? null : cacheWriter.AppendAsync, cancellationToken);
-        }
-
-        if (file.DeclaredSha256 is { } declared && declared != sha256)
-        {
-            if (cacheWriter is not null)
+            sha256 = await ContentHasher.Sha256Async(stored.Content, options.ReadBufferBytes, async chunk =>
             {
-                await cacheWriter.AbandonAsync();
-            }
-
-            logger.LogWarning("File {FileId} hashes to {Actual}, not the declared {Declared}", file.Id, sha256, declared);
-            return SyncOutcome.Failed(FailureReasons.HashMismatch, stored.Length);
+                contentType ??= sniffer.Sniff(chunk.Span[..Math.Min(chunk.Length, ContentSniffer.BytesNeeded)]);
+                await scan.AppendAsync(chunk, cancellationToken);
+                if (cacheWriter is not null)
+                {
+                    await cacheWriter.AppendAsync(chunk);
+                }
+            }, cancellationToken);
         }
 
+        using var scanning = UploadsTracing.StartFileActivity("file.scan", file.Id, ActivityKind.Client);
+        var verdict = await scan.VerdictAsync(cancellationToken);
+        scanning?.SetTag("uploads.scan.clean", verdict.IsClean);
+        scanning?.SetTag("uploads.scan.signature", verdict.Signature);
+        return (sha256, verdict, contentType ?? sniffer.Sniff([]));
+    }
+
+    static async Task<SyncOutcome> RefuseAsync(CachedContentWriter? cacheWriter, string reason, long bytesHashed)
+    {
         if (cacheWriter is not null)
         {
-            await cacheWriter.CommitAsync();
+            await cacheWriter.AbandonAsync();
         }
 
-        return SyncOutcome.Synced(sha256, stored.Length);
+        return SyncOutcome.Failed(reason, bytesHashed);
     }
 
     /// <summary>

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.EndToEnd;
+
+/// <summary>
+/// Every file is scanned by the stack's real clamd before it is SYNCED, and its true type is read from its bytes.
+/// clamd loads the repository's signature for the EICAR test file (no internet here for freshclam).
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class ScanningTests(UploadsStack stack)
+{
+    const string Signature = "Uploads.Test.EICAR.UNOFFICIAL";
+
+    /// <summary>The industry's harmless test file, which every scanner is built to find.</summary>
+    static readonly byte[] Eicar = Encoding.ASCII.GetBytes(@"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*");
+
+    public static TheoryData<string, int> Infected => new()
+    {
+        { "alone", 0 },
+        { "inside 20 MB", 10 * 1024 * 1024 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Infected))]
+    public async Task Malware_ends_FAILED_MALWARE_DETECTED_unreadable_deleted_and_never_a_deduplication_target(string where, int padding)
+    {
+        byte[] content = [.. UploadsClient.RandomBytes(padding), .. Eicar, .. UploadsClient.RandomBytes(padding)];
+        var digest = UploadsClient.Sha256Of(content);
+        var (ticket, _) = await stack.Client.UploadAsync(content, $"tool-{where.Replace(' ', '-')}.bin", digest);
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed, TimeSpan.FromMinutes(2));
+
+        Assert.Equal(FileStatus.Failed, file.Status);
+        Assert.Equal($"{FailureReasons.MalwareDetected}: {Signature}", file.FailureReason);
+        using var read = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/content");
+        Assert.Equal(HttpStatusCode.Conflict, read.StatusCode);
+        var sealedObject = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() =>
+            stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId)));
+        Assert.Equal(HttpStatusCode.NotFound, sealedObject.StatusCode);
+        Assert.False(await stack.Redis.GetDatabase().KeyExistsAsync(Uploads.Infrastructure.Caching.FileContentCache.KeyFor(ticket.FileId)));
+        var again = await stack.Client.RequestUploadAsync("tool-again.bin", content.Length, digest);
+        Assert.False(again.Deduplicated);
+        Assert.NotEqual(ticket.FileId, again.FileId);
+    }
+
+    [Fact]
+    public async Task A_file_syncs_only_after_a_clean_scan_when_the_scanner_was_down_meanwhile()
+    {
+        var content = UploadsClient.RandomBytes(4096);
+        var scanner = stack.Runner(stack.Resources.Scanner);
+        await scanner.StopAsync();
+        Guid fileId;
+        try
+        {
+            (var ticket, _) = await stack.Client.UploadAsync(content, "while-scanner-down.bin", UploadsClient.Sha256Of(content));
+            fileId = ticket.FileId;
+
+            // The outage met the work: a sync claimed the file, could not scan it, let go, and another claimed it again.
+            var retried = await Eventually.MatchesAsync(
+                () => stack.Client.GetFileAsync(fileId),
+                file => file.History.Count(h => h.Status == FileStatus.Syncing) >= 2,
+                "a sync to fail on the missing scanner and be retried",
+                TimeSpan.FromMinutes(1));
+            Assert.NotEqual(FileStatus.Synced, retried.Status);
+            Assert.NotEqual(FileStatus.Failed, retried.Status);
+        }
+        finally
+        {
+            await stack.StartAsync([stack.Resources.Scanner]);
+        }
+
+        var synced = await stack.Client.WaitForStatusAsync(fileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
+        Assert.Equal(FileStatus.Synced, synced.Status);
+        Assert.Equal(UploadsClient.Sha256Of(content), synced.Sha256);
+    }
+
+    [Fact]
+    public async Task An_executable_named_png_ends_FAILED_CONTENT_TYPE_MISMATCH_and_a_real_png_syncs()
+    {
+        var executable = await File.ReadAllBytesAsync("/usr/bin/true");
+        var (renamed, _) = await stack.Client.UploadAsync(executable, "holiday.png", UploadsClient.Sha256Of(executable));
+        var picture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        var (real, _) = await stack.Client.UploadAsync(picture, "pixel.png", UploadsClient.Sha256Of(picture));
+
+        var refused = await stack.Client.WaitForStatusAsync(renamed.FileId, FileStatus.Failed);
+        var accepted = await stack.Client.WaitForStatusAsync(real.FileId, FileStatus.Synced);
+
+        Assert.Equal(FileStatus.Failed, refused.Status);
+        Assert.StartsWith($"{FailureReasons.ContentTypeMismatch}: declared image/png, the content is application/x-", refused.FailureReason);
+        Assert.Equal(FileStatus.Synced, accepted.Status);
+    }
+}
