@@ -80,8 +80,10 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         var big = Task($"bigfile: {settings.BigFileBytes / (1024 * 1024)} MiB");
         var result = await BigFile.RunAsync(target, settings, d => Update(big, d));
         report.Ceilings.StorageReadMbPerS = result.StorageReadMegabytesPerSecond;
+        report.Ceilings.ScannerMbPerS = result.ScannerMegabytesPerSecond;
         report.Bigfile = new(settings.BigFileBytes / (1024.0 * 1024), result.SyncMegabytesPerSecond,
             result.SyncMegabytesPerSecond / result.StorageReadMegabytesPerSecond,
+            result.SyncMegabytesPerSecond / result.ScannerMegabytesPerSecond,
             report.Ceilings.HasherFromMemoryMbPerS!.Value / report.Ceilings.Sha256MbPerS!.Value,
             result.WorkerPeakMegabytes, result.ApiPeakMegabytes);
     }

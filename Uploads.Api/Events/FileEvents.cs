@@ -12,27 +12,41 @@ namespace Uploads.Api.Events;
 /// <param name="Reason">Why, for FAILED and EXPIRED and for a sync taken back.</param>
 public sealed record FileStatusEvent(Guid FileId, FileStatus Status, DateTimeOffset At, string? Reason);
 
-/// <summary>A file's transitions as server-sent events: its current state first, then each move, until a terminal state.</summary>
+/// <summary>
+/// A file's transitions as server-sent events: its current state first (or, for a client that reconnects with the id of
+/// the last event it saw, every transition since), then each move, until a terminal state.
+/// </summary>
 public sealed class FileEvents(UploadsDatabases databases, TransitionNotifications notifications)
 {
+    /// <summary>How long a browser waits before reconnecting a dropped stream (the <c>retry:</c> field).</summary>
+    static readonly TimeSpan Reconnection = TimeSpan.FromSeconds(3);
+
     /// <summary>
-    /// The file's events, starting with its current state; or null when <paramref name="tenantId"/> has no such file.
-    /// One query answers both, since every read goes through the tenant's files.
+    /// The file's events; null when <paramref name="tenantId"/> has no such file. After <paramref name="lastEventId"/>
+    /// (a transition of this file), the events since it; an id of another file or tenant is ignored.
     /// </summary>
-    public async Task<IAsyncEnumerable<SseItem<FileStatusEvent>>?> OpenAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
+    public async Task<EventStreamOpening?> OpenAsync(string tenantId, Guid fileId, long? lastEventId, CancellationToken cancellationToken)
     {
         // Watch before reading, so that a transition between the read and the first wait is not missed.
         var watch = notifications.WatchFile(fileId);
         try
         {
-            var current = await ReadAsync(tenantId, fileId, afterId: null, cancellationToken);
-            if (current.Count == 0)
+            var resumed = lastEventId is { } after ? await ReadSinceAsync(tenantId, fileId, after, cancellationToken) : null;
+            var pending = resumed ?? await ReadAsync(tenantId, fileId, afterId: null, cancellationToken);
+            if (pending.Count == 0)
             {
                 watch.Dispose();
                 return null;
             }
 
-            return StreamAsync(tenantId, fileId, watch, current[^1], cancellationToken);
+            var (seen, unseen) = resumed is null ? (pending[^1], pending) : (pending[0], pending[1..]);
+            if (unseen.Count == 0 && FileStateMachine.IsTerminal(seen.Status))
+            {
+                watch.Dispose();
+                return new EventStreamOpening(null);
+            }
+
+            return new EventStreamOpening(StreamAsync(tenantId, fileId, watch, unseen, seen, cancellationToken));
         }
         catch
         {
@@ -42,18 +56,31 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
     }
 
     async IAsyncEnumerable<SseItem<FileStatusEvent>> StreamAsync(
-        string tenantId, Guid fileId, TransitionNotifications.Watch watch, FileTransition last, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string tenantId,
+        Guid fileId,
+        TransitionNotifications.Watch watch,
+        IReadOnlyList<FileTransition> unseen,
+        FileTransition last,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (watch)
         {
-            yield return Item(last);
+            var first = true;
+            foreach (var transition in unseen)
+            {
+                last = transition;
+                yield return Item(transition, first);
+                first = false;
+            }
+
             while (!FileStateMachine.IsTerminal(last.Status))
             {
                 await watch.WaitForChangeAsync(cancellationToken);
                 foreach (var transition in await ReadAsync(tenantId, fileId, last.Id, cancellationToken))
                 {
                     last = transition;
-                    yield return Item(transition);
+                    yield return Item(transition, first);
+                    first = false;
                 }
             }
         }
@@ -63,16 +90,31 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
     async Task<List<FileTransition>> ReadAsync(string tenantId, Guid fileId, long? afterId, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-        // Through the tenant's files, so that even this query cannot reach another tenant's history.
-        var transitions = db.FileTransitions.AsNoTracking().Where(t => t.FileId == fileId && db.Files.Any(f => f.Id == fileId));
+        var transitions = Transitions(db, fileId);
         return afterId is { } after
             ? await transitions.Where(t => t.Id > after).OrderBy(t => t.Id).ToListAsync(cancellationToken)
             : await transitions.OrderByDescending(t => t.Id).Take(1).ToListAsync(cancellationToken);
     }
 
-    static SseItem<FileStatusEvent> Item(FileTransition transition) =>
+    /// <summary>The transition <paramref name="lastEventId"/> and those after it; null when it is not one of this file's.</summary>
+    async Task<List<FileTransition>?> ReadSinceAsync(string tenantId, Guid fileId, long lastEventId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        var since = await Transitions(db, fileId).Where(t => t.Id >= lastEventId).OrderBy(t => t.Id).ToListAsync(cancellationToken);
+        return since is [{ } seen, ..] && seen.Id == lastEventId ? since : null;
+    }
+
+    /// <summary>Through the tenant's files, so that even these queries cannot reach another tenant's history.</summary>
+    static IQueryable<FileTransition> Transitions(UploadsDbContext db, Guid fileId) =>
+        db.FileTransitions.AsNoTracking().Where(t => t.FileId == fileId && db.Files.Any(f => f.Id == fileId));
+
+    static SseItem<FileStatusEvent> Item(FileTransition transition, bool first) =>
         new(new FileStatusEvent(transition.FileId, transition.Status, transition.At, transition.Reason), "status")
         {
             EventId = transition.Id.ToString(),
+            ReconnectionInterval = first ? Reconnection : null,
         };
 }
+
+/// <param name="Events">The events to stream; null when the client already saw the file's last one (answer 204).</param>
+public sealed record EventStreamOpening(IAsyncEnumerable<SseItem<FileStatusEvent>>? Events);

@@ -42,6 +42,13 @@ public sealed class FileContent(UploadsDatabases databases, FileContentCache cac
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
+        // Range and If-Range read once, here, the same for both paths (RFC 9110 §14.2, §13.1.5): a range in another unit
+        // than bytes, or under an If-Range that does not hold, is ignored, and the whole file is answered.
+        if (!RangeApplies(http.Request, entityTag))
+        {
+            http.Request.Headers.Range = default;
+        }
+
         if (await cache.TryReadAsync(fileId) is { } cached)
         {
             http.Response.Headers["X-Cache"] = "HIT";
@@ -50,6 +57,22 @@ public sealed class FileContent(UploadsDatabases databases, FileContentCache cac
 
         http.Response.Headers["X-Cache"] = "MISS";
         return new StoredContentResult(file, entityTag, storage, cache);
+    }
+
+    /// <summary>
+    /// Whether the request's Range may be answered: its unit is bytes, and an If-Range, when sent, holds — a strong match
+    /// of the tag; a weak tag never holds, nor a date, since no Last-Modified is sent.
+    /// </summary>
+    static bool RangeApplies(HttpRequest request, EntityTagHeaderValue entityTag)
+    {
+        var headers = request.GetTypedHeaders();
+        if (headers.Range is { } range && range.Unit != "bytes")
+        {
+            return false;
+        }
+
+        return request.Headers.IfRange.Count == 0
+            || headers.IfRange?.EntityTag is { IsWeak: false } tag && tag.Compare(entityTag, useStrongComparison: true);
     }
 }
 

@@ -38,6 +38,12 @@ public static class AuthenticationExtensions
             ValidAudience = tokens.Audience,
             IssuerSigningKeys = tokens.SigningKeys.Select(key => new SymmetricSecurityKey(Convert.FromBase64String(key))).ToList(),
             ValidateIssuerSigningKey = true,
+            // Only the algorithm the keys are for: HMAC-SHA256 for shared keys, the identity provider's asymmetric ones
+            // with an authority. Unsigned tokens ("alg": "none") are refused whatever this says (RequireSignedTokens).
+            ValidAlgorithms = tokens.Authority is null
+                ? [SecurityAlgorithms.HmacSha256]
+                : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256],
+            RequireSignedTokens = true,
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(30),
             NameClaimType = TokenOptions.UserClaim,

@@ -3,10 +3,12 @@ using System.Security.Cryptography;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3;
+using Microsoft.Extensions.Options;
 using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using Uploads.Domain.Files;
+using Uploads.Infrastructure.Scanning;
 using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Benchmarks.Scenarios;
@@ -51,6 +53,30 @@ public static class Ceilings
         using var response = await storage.GetObjectAsync(bucket, key);
         await response.ResponseStream.CopyToAsync(Stream.Null, MiB);
         return response.ContentLength / (double)MiB / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// The scanner's ceiling: clamd scanning <paramref name="bytes"/> of random content over INSTREAM, fed from memory by
+    /// the service's own client, one 1 MiB chunk at a time, as the worker feeds it.
+    /// </summary>
+    public static async Task<double> ScannerAsync(string connectionString, long bytes)
+    {
+        var scanner = new ClamAvScanner(Options.Create(new ScanningOptions()), ScannerEndpoint.Parse(connectionString));
+        var chunk = RandomNumberGenerator.GetBytes(MiB);
+        var clock = Stopwatch.StartNew();
+        await using var scan = await scanner.BeginAsync(CancellationToken.None);
+        for (long sent = 0; sent < bytes; sent += chunk.Length)
+        {
+            await scan.AppendAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, bytes - sent)), CancellationToken.None);
+        }
+
+        var verdict = await scan.VerdictAsync(CancellationToken.None);
+        if (!verdict.IsClean)
+        {
+            throw new InvalidOperationException($"Random bytes matched {verdict.Signature}.");
+        }
+
+        return bytes / (double)MiB / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>
@@ -147,7 +173,9 @@ public static class Pipeline
     }
 }
 
-public sealed record BigFileResult(double SyncMegabytesPerSecond, double StorageReadMegabytesPerSecond, double? WorkerPeakMegabytes, double? ApiPeakMegabytes);
+/// <param name="ScannerMegabytesPerSecond">clamd's own INSTREAM rate on as many bytes, in the same run; null against a running API.</param>
+public sealed record BigFileResult(
+    double SyncMegabytesPerSecond, double StorageReadMegabytesPerSecond, double? ScannerMegabytesPerSecond, double? WorkerPeakMegabytes, double? ApiPeakMegabytes);
 
 public static class BigFile
 {
@@ -203,8 +231,9 @@ public static class BigFile
             var storageRate = storage is not null && target.Resources is { } stack
                 ? await Ceilings.StorageReadAsync(storage, stack.Storage.Bucket, ObjectKeys.For(Target.Tenant, fileId))
                 : double.NaN;
+            double? scannerRate = target.Resources is { } scanned ? await Ceilings.ScannerAsync(scanned.Scanner.ConnectionString, settings.BigFileBytes) : null;
             progress(1);
-            return new BigFileResult(syncRate, storageRate, workerPeak, apiPeak);
+            return new BigFileResult(syncRate, storageRate, scannerRate, workerPeak, apiPeak);
         }
         finally
         {

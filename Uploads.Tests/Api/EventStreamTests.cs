@@ -52,6 +52,69 @@ public sealed class EventStreamTests(UploadsStack stack)
         Assert.Equal("FILE_NOT_FOUND", (await Problems.ReadAsync(response)).Code);
     }
 
+    [Theory]
+    [InlineData("header")]
+    [InlineData("query")]
+    public async Task A_client_that_reconnects_with_the_last_event_id_gets_the_transitions_it_missed(string how)
+    {
+        var content = UploadsClient.RandomBytes(3000);
+        var ticket = await stack.Client.RequestUploadAsync("reconnected.bin", content.Length, UploadsClient.Sha256Of(content));
+        SseItem<FileStatusEvent> seen;
+        using (var first = await OpenAsync(ticket.FileId))
+        {
+            seen = await FirstAsync(first);
+        }
+
+        // Offline meanwhile: the file moves on without this client.
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        using var resumed = await OpenAsync(ticket.FileId, seen.EventId, how);
+        var missed = await ReadAllAsync(resumed).WaitAsync(Eventually.DefaultTimeout);
+
+        Assert.Equal(FileStatus.Pending, seen.Data.Status);
+        Assert.Equal(TimeSpan.FromSeconds(3), seen.ReconnectionInterval);
+        Assert.Equal([FileStatus.Uploaded, FileStatus.Syncing, FileStatus.Synced], missed.Select(e => e.Data.Status));
+        Assert.All(missed, e => Assert.True(long.Parse(e.EventId!) > long.Parse(seen.EventId!)));
+    }
+
+    [Fact]
+    public async Task A_client_that_saw_the_last_event_of_a_settled_file_gets_204_and_stops_reconnecting()
+    {
+        var fileId = await stack.Client.UploadAndConfirmAsync(UploadsClient.RandomBytes(100));
+        await stack.Client.WaitForStatusAsync(fileId, FileStatus.Synced);
+        string last;
+        using (var stream = await OpenAsync(fileId))
+        {
+            last = (await ReadAllAsync(stream).WaitAsync(Eventually.DefaultTimeout))[^1].EventId!;
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/files/{fileId}/events");
+        request.Headers.Add("Last-Event-ID", last);
+        using var response = await stack.Client.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_last_event_id_of_another_file_is_ignored()
+    {
+        var other = await stack.Client.RequestUploadAsync("other.bin", 10);
+        string othersId;
+        using (var stream = await OpenAsync(other.FileId))
+        {
+            othersId = (await FirstAsync(stream)).EventId!;
+        }
+
+        var fileId = await stack.Client.UploadAndConfirmAsync(UploadsClient.RandomBytes(100));
+        await stack.Client.WaitForStatusAsync(fileId, FileStatus.Synced);
+        using var response = await OpenAsync(fileId, othersId);
+        var events = await ReadAllAsync(response).WaitAsync(Eventually.DefaultTimeout);
+
+        // As without an id: the current state, then the end.
+        Assert.Equal(FileStatus.Synced, Assert.Single(events).Data.Status);
+    }
+
     [Fact]
     public async Task A_tenant_over_its_open_stream_cap_gets_429_and_a_closed_stream_frees_its_place()
     {
@@ -122,19 +185,40 @@ public sealed class EventStreamTests(UploadsStack stack)
         Assert.Equal(0, notifications.WatchedFiles);
     }
 
-    async Task<HttpResponseMessage> OpenAsync(Guid fileId)
+    async Task<HttpResponseMessage> OpenAsync(Guid fileId, string? lastEventId = null, string how = "header")
     {
-        var response = await stack.Client.Http.GetAsync($"/files/{fileId}/events", HttpCompletionOption.ResponseHeadersRead);
+        var request = new HttpRequestMessage(HttpMethod.Get,
+            $"/files/{fileId}/events{(lastEventId is not null && how == "query" ? $"?last_event_id={lastEventId}" : "")}");
+        if (lastEventId is not null && how == "header")
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        var response = await stack.Client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return response;
     }
 
+    static async Task<SseItem<FileStatusEvent>> FirstAsync(HttpResponseMessage response)
+    {
+        var stream = await response.Content.ReadAsStreamAsync();
+        await foreach (var item in Parse(stream).EnumerateAsync())
+        {
+            return item;
+        }
+
+        throw new InvalidOperationException("The stream ended without an event.");
+    }
+
+    static SseParser<FileStatusEvent> Parse(Stream stream) =>
+        SseParser.Create(stream, (type, data) => JsonSerializer.Deserialize<FileStatusEvent>(data, UploadsClient.Json)!);
+
     static async Task<List<SseItem<FileStatusEvent>>> ReadAllAsync(HttpResponseMessage response)
     {
         var stream = await response.Content.ReadAsStreamAsync();
         var events = new List<SseItem<FileStatusEvent>>();
-        await foreach (var item in SseParser.Create(stream, (type, data) => JsonSerializer.Deserialize<FileStatusEvent>(data, UploadsClient.Json)!).EnumerateAsync())
+        await foreach (var item in Parse(stream).EnumerateAsync())
         {
             events.Add(item);
         }

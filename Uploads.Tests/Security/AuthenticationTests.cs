@@ -18,7 +18,11 @@ public sealed class AuthenticationTests(UploadsStack stack)
 
     string Key => DevelopmentSigningKey.LoadOrCreate(stack.StateDirectory);
 
-    public static TheoryData<string> BadTokens => ["missing", "expired", "wrong audience", "wrong issuer", "wrongly signed", "no tenant", "unsafe tenant", "garbage"];
+    public static TheoryData<string> BadTokens =>
+    [
+        "missing", "expired", "wrong audience", "wrong issuer", "wrongly signed", "no tenant", "unsafe tenant", "garbage",
+        "alg none", "no exp", "nbf in the future",
+    ];
 
     [Theory]
     [MemberData(nameof(BadTokens))]
@@ -61,6 +65,7 @@ public sealed class AuthenticationTests(UploadsStack stack)
         {
             ("POST", "/files/presigned-upload"), ("POST", "/files/confirm-uploads"), ("GET", "/files"),
             ("GET", $"/files/{id}"), ("GET", $"/files/{id}/content"), ("GET", $"/files/{id}/events"),
+            ("POST", "/files/multipart-upload"), ("GET", $"/files/{id}/multipart-upload"), ("POST", $"/files/{id}/complete-multipart"),
         })
         {
             using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -90,6 +95,9 @@ public sealed class AuthenticationTests(UploadsStack stack)
         "wrongly signed" => DevelopmentTokens.Mint(DevelopmentTokens.NewSigningKey(), Defaults.Issuer, Defaults.Audience, "t", "u", TimeSpan.FromHours(1)),
         "no tenant" => Signed(new Claim(TokenOptions.UserClaim, "u")),
         "unsafe tenant" => DevelopmentTokens.Mint(Key, Defaults.Issuer, Defaults.Audience, "../other", "u", TimeSpan.FromHours(1)),
+        "alg none" => Unsigned(),
+        "no exp" => Signed(SecurityAlgorithms.HmacSha256, expires: null, notBefore: null),
+        "nbf in the future" => Signed(SecurityAlgorithms.HmacSha256, expires: DateTime.UtcNow.AddHours(2), notBefore: DateTime.UtcNow.AddHours(1)),
         _ => "not-a-jwt",
     };
 
@@ -101,4 +109,24 @@ public sealed class AuthenticationTests(UploadsStack stack)
         Expires = DateTime.UtcNow.AddHours(1),
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(Key)), SecurityAlgorithms.HmacSha256),
     });
+
+    /// <summary>A token for a valid tenant and user, with the algorithm and times given (no <c>exp</c> when null).</summary>
+    string Signed(string algorithm, DateTime? expires, DateTime? notBefore) => new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
+        .CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Defaults.Issuer,
+            Audience = Defaults.Audience,
+            Subject = new ClaimsIdentity([new Claim(TokenOptions.UserClaim, "u"), new Claim(TokenOptions.TenantClaim, "t")]),
+            Expires = expires,
+            NotBefore = notBefore,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(Key)), algorithm),
+        });
+
+    /// <summary>An unsigned token (<c>"alg": "none"</c>) with otherwise valid claims, as an attacker would forge it.</summary>
+    static string Unsigned()
+    {
+        static string Part(object value) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Text.Json.JsonSerializer.Serialize(value));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return $"{Part(new { alg = "none", typ = "JWT" })}.{Part(new { iss = Defaults.Issuer, aud = Defaults.Audience, sub = "u", tenant = "t", nbf = now, exp = now + 3600 })}.";
+    }
 }

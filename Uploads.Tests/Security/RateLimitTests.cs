@@ -12,12 +12,10 @@ public sealed class RateLimitTests(UploadsStack stack)
         var bursting = stack.ClientFor($"burst-{Guid.NewGuid():N}"[..20]);
         var calm = stack.ClientFor($"calm-{Guid.NewGuid():N}"[..20]);
 
-        // Over the default bucket of 200 (refilled at 100/s): 400 requests, 50 at a time.
-        var responses = new List<HttpResponseMessage>();
-        foreach (var chunk in Enumerable.Range(0, 400).Chunk(50))
-        {
-            responses.AddRange(await Task.WhenAll(chunk.Select(_ => bursting.PostJsonAsync("/files/presigned-upload", new { filename = "burst.txt" }))));
-        }
+        // Over the default bucket of 200 (refilled at 100/s): 400 requests at once, so that they arrive faster than it refills
+        // however fast this machine serves them.
+        var responses = (await Task.WhenAll(Enumerable.Range(0, 400).Select(_ =>
+            bursting.PostJsonAsync("/files/presigned-upload", new { filename = "burst.txt" })))).ToList();
 
         using var calmResponse = await calm.PostJsonAsync("/files/presigned-upload", new { filename = "calm.txt" });
 
@@ -31,22 +29,36 @@ public sealed class RateLimitTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task Confirmations_are_limited_per_tenant()
+    {
+        var confirming = stack.ClientFor($"confirms-{Guid.NewGuid():N}"[..20]);
+
+        // Over the default confirmation bucket of 200 (refilled at 100/s): 400 confirmations of an unknown file, at once.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => confirming.PostJsonAsync("/files/confirm-uploads",
+            new { files = new[] { new { file_id = Guid.NewGuid(), file_size = 1 } } })));
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Contains(HttpStatusCode.OK, statuses);
+    }
+
+    [Fact]
     public async Task Reads_are_limited_per_tenant_too()
     {
         var reading = stack.ClientFor($"reads-{Guid.NewGuid():N}"[..20]);
         var calm = stack.ClientFor($"calm-{Guid.NewGuid():N}"[..20]);
 
-        // Over the default read bucket of 400 (refilled at 200/s): 2,000 reads of files, listings and content, 100 at a time.
+        // Over the default read bucket of 400 (refilled at 200/s): 1,000 reads of files, listings and content, at once.
         string[] paths = [$"/files/{Guid.NewGuid()}", "/files?limit=1", $"/files/{Guid.NewGuid()}/content", $"/files/{Guid.NewGuid()}/multipart-upload"];
-        var statuses = new List<HttpStatusCode>();
-        foreach (var chunk in Enumerable.Range(0, 2000).Chunk(100))
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => reading.Http.GetAsync(paths[i % paths.Length])));
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        foreach (var response in responses)
         {
-            var responses = await Task.WhenAll(chunk.Select(i => reading.Http.GetAsync(paths[i % paths.Length])));
-            statuses.AddRange(responses.Select(r => r.StatusCode));
-            foreach (var response in responses)
-            {
-                response.Dispose();
-            }
+            response.Dispose();
         }
 
         using var calmResponse = await calm.Http.GetAsync("/files?limit=1");

@@ -70,6 +70,22 @@ public sealed class TenantIsolationTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task Another_tenant_cannot_resume_or_complete_a_multipart_upload()
+    {
+        using var started = await alice.PostJsonAsync("/files/multipart-upload", new { filename = "parts.bin", size = 6 * 1024 * 1024 });
+        var ticket = (await started.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
+
+        using var resumed = await bob.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
+        using var completed = await bob.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
+            new { parts = new[] { new { part_number = 1, etag = "\"0\"" } } });
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, resumed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, completed.StatusCode);
+        Assert.Equal(FileStatus.Pending, (await alice.GetFileAsync(ticket.FileId)).Status);
+    }
+
+    [Fact]
     public async Task Deduplication_never_crosses_tenants_and_keys_never_collide()
     {
         var content = UploadsClient.RandomBytes(2000);
