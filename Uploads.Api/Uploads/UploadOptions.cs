@@ -39,9 +39,14 @@ public sealed class UploadOptions
     /// <summary>Filename extensions a file may have (<c>.csv</c>, compared without case); empty allows any.</summary>
     public string[] AllowedExtensions { get; set; } = [];
 
-    /// <summary>Media types a file may have: exact (<c>text/csv</c>) or a whole family (<c>image/*</c>).</summary>
-    [MinLength(1)]
-    public string[] AllowedContentTypes { get; set; } =
+    /// <summary>
+    /// Media types a file may have: exact (<c>text/csv</c>) or a whole family (<c>image/*</c>). Empty in configuration
+    /// means <see cref="DefaultAllowedContentTypes"/>: the configuration binder adds configured items to an array's
+    /// initial ones, so a default here could never be narrowed.
+    /// </summary>
+    public string[] AllowedContentTypes { get; set; } = [];
+
+    public static readonly string[] DefaultAllowedContentTypes =
     [
         "text/*", "image/*", "audio/*", "video/*",
         "application/pdf", "application/json", "application/xml", "application/zip", "application/gzip",

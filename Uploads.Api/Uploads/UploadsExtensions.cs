@@ -10,6 +10,7 @@ public static class UploadsExtensions
     {
         builder.Services.AddOptions<UploadOptions>()
             .BindConfiguration(UploadOptions.Section)
+            .PostConfigure(uploads => uploads.AllowedContentTypes = uploads.AllowedContentTypes is [] ? UploadOptions.DefaultAllowedContentTypes : uploads.AllowedContentTypes)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>()

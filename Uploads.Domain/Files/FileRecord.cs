@@ -125,7 +125,31 @@ public sealed class FileRecord
         MoveTo(FileStatus.Syncing, Status == FileStatus.Syncing ? "taken back after its lease ran out" : null, now);
         SyncClaim = claim;
         SyncLeaseExpiresAt = Stored(leaseExpiresAt);
+        // A sync is under way: the reconciler leaves the file alone for a while, even between two retries of this one.
+        SyncRequestedAt = UpdatedAt;
     }
+
+    /// <summary>
+    /// Counts a delivery that failed for good while another attempt holds the file: that attempt goes on, and whoever
+    /// finds the file claimable next settles it once its deliveries are spent (<see cref="HasSpentDeliveries"/>).
+    /// </summary>
+    public void CountFailedDelivery(DateTimeOffset now)
+    {
+        if (Status != FileStatus.Syncing)
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Syncing);
+        }
+
+        FailedDeliveries++;
+        UpdatedAt = Stored(now);
+    }
+
+    /// <summary>Whether <paramref name="maxDeliveries"/> deliveries of this file's sync have failed for good.</summary>
+    public bool HasSpentDeliveries(int maxDeliveries) => FailedDeliveries >= maxDeliveries;
+
+    /// <summary>FAILED with <c>SYNC_FAILED</c>: every delivery failed. The faults themselves go to logs, not to the reason.</summary>
+    public void MarkDeliveriesSpent(int maxDeliveries, DateTimeOffset now) =>
+        MarkFailed($"{FailureReasons.SyncFailed}: every delivery of the sync failed ({FailedDeliveries} of {maxDeliveries})", now);
 
     /// <summary>
     /// Counts a delivery that failed for good and leaves the file SYNCING, untouchable before <paramref name="retryAt"/>,

@@ -101,4 +101,25 @@ public sealed class FileRulesTests
 
         Assert.Equal(new FileUploaded(file.Id, file.ObjectKey, 10, Now.AddSeconds(9)), FileUploaded.For(file));
     }
+
+    [Fact]
+    public void Failed_deliveries_count_even_while_another_attempt_holds_the_file_and_spent_deliveries_settle_it()
+    {
+        var claim = Guid.NewGuid();
+        var file = Syncing(claim, Now.AddMinutes(1));
+
+        // A claim marks the sync as requested: the reconciler leaves the file alone meanwhile.
+        Assert.Equal(Now, file.SyncRequestedAt);
+        file.CountFailedDelivery(Now);
+        file.CountFailedDelivery(Now);
+        Assert.True(file.IsHeldBy(claim));
+        Assert.False(file.HasSpentDeliveries(3));
+        file.CountFailedDelivery(Now);
+        Assert.True(file.HasSpentDeliveries(3));
+
+        file.MarkDeliveriesSpent(3, Now);
+
+        Assert.Equal(FileStatus.Failed, file.Status);
+        Assert.Equal("SYNC_FAILED: every delivery of the sync failed (3 of 3)", file.FailureReason);
+    }
 }

@@ -40,6 +40,16 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>The AppHost's dashboard: its page, its JSON API and what its OTLP receiver got from the services.</summary>
     public DashboardClient Dashboard { get; private set; } = null!;
 
+    /// <summary>
+    /// What the services reach their backing services through: a test makes a fault here and reads what the proxy did.
+    /// The workers reach storage through <see cref="StorageProxy"/>; the API reaches it directly, so that a test can cut
+    /// the workers off and still confirm a file. Both reach PostgreSQL, RabbitMQ and Redis through the others.
+    /// </summary>
+    public FaultProxy StorageProxy { get; private set; } = null!;
+    public FaultProxy DatabaseProxy { get; private set; } = null!;
+    public FaultProxy BrokerProxy { get; private set; } = null!;
+    public FaultProxy CacheProxy { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions
@@ -57,9 +67,14 @@ public sealed class UploadsStack : IAsyncLifetime
                 .WithEnvironment("Reconciler__ExpiryGrace", ExpiryGrace)
                 .WithEnvironment("Sync__Lease", "00:00:06")
                 .WithEnvironment("Sync__StopTimeout", "00:00:00.500")
-                .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01");
+                .WithEnvironment("Sync__RetriesInPlace", "3")
+                .WithEnvironment("Sync__RetryMaxInterval", "00:00:01")
+                .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01")
+                .WithEnvironment("Sync__RedeliveryDelays__1", "00:00:01")
+                .WithEnvironment("Sync__RedeliveryDelays__2", "00:00:01");
         }
 
+        RouteThroughFaultProxies();
         Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
             .WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
             .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
@@ -75,6 +90,28 @@ public sealed class UploadsStack : IAsyncLifetime
         var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
         Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
             new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
+    }
+
+    void RouteThroughFaultProxies()
+    {
+        StorageProxy = new FaultProxy("storage", Resources.Storage.Port);
+        DatabaseProxy = new FaultProxy("postgres", Resources.Postgres.Port);
+        BrokerProxy = new FaultProxy("messaging", Resources.Messaging.Port);
+        CacheProxy = new FaultProxy("cache", Resources.Cache.Port);
+        string Through(string connectionString, int port, FaultProxy proxy) =>
+            connectionString.Replace($":{port}", $":{proxy.Port}", StringComparison.Ordinal).Replace($"Port={port}", $"Port={proxy.Port}", StringComparison.Ordinal);
+
+        foreach (var worker in Resources.Workers)
+        {
+            worker.WithEnvironment("ConnectionStrings__storage", Through(Resources.Storage.ConnectionString, Resources.Storage.Port, StorageProxy));
+        }
+
+        foreach (var project in Resources.Workers.Prepend(Resources.Api))
+        {
+            project.WithEnvironment("ConnectionStrings__uploads", Through(Resources.Database.ConnectionString, Resources.Postgres.Port, DatabaseProxy))
+                .WithEnvironment("ConnectionStrings__messaging", Through(Resources.Messaging.ConnectionString, Resources.Messaging.Port, BrokerProxy))
+                .WithEnvironment("ConnectionStrings__cache", Through(Resources.Cache.ConnectionString, Resources.Cache.Port, CacheProxy));
+        }
     }
 
     /// <summary>What runs <paramref name="resource"/>: a test stops, kills and restarts resources through it.</summary>
@@ -139,6 +176,11 @@ public sealed class UploadsStack : IAsyncLifetime
         if (App is not null)
         {
             await App.DisposeAsync();
+        }
+
+        foreach (var proxy in new[] { StorageProxy, DatabaseProxy, BrokerProxy, CacheProxy }.OfType<FaultProxy>())
+        {
+            await proxy.DisposeAsync();
         }
 
         Directory.Delete(StateDirectory, recursive: true);

@@ -6,6 +6,7 @@ using Uploads.Domain.Contracts;
 using Uploads.Infrastructure.Data;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Storage;
+using Uploads.Worker.Sync;
 
 namespace Uploads.Worker.Reconciliation;
 
@@ -20,6 +21,7 @@ public sealed class Reconciler(
     IBus bus,
     ObjectStorage storage,
     IOptions<ReconcilerOptions> options,
+    IOptions<SyncOptions> syncOptions,
     TimeProvider clock,
     IMeterFactory meterFactory,
     ILogger<Reconciler> logger) : BackgroundService
@@ -64,9 +66,18 @@ public sealed class Reconciler(
             .Take(options.BatchSize)
             .ToListAsync(cancellationToken);
 
+        var maxDeliveries = syncOptions.Value.MaxDeliveries;
         foreach (var file in waiting)
         {
-            file.RecordSyncRequested(now);
+            if (file.Status == FileStatus.Syncing && file.HasSpentDeliveries(maxDeliveries))
+            {
+                // Its last failures were counted while another delivery held it: nothing is left to try.
+                file.MarkDeliveriesSpent(maxDeliveries, now);
+            }
+            else
+            {
+                file.RecordSyncRequested(now);
+            }
         }
 
         // One save for the batch: a file another worker changed meanwhile fails it, and the next pass tries again.
@@ -82,7 +93,7 @@ public sealed class Reconciler(
         // A broker that is down must not stall the pass (expiry comes next); these files are due again after RepublishAfter.
         using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         publishTimeout.CancelAfter(PublishTimeout);
-        foreach (var file in waiting)
+        foreach (var file in waiting.Where(f => f.Status != FileStatus.Failed))
         {
             await bus.Publish(FileUploaded.For(file), publishTimeout.Token);
             repairs.Add(1, new KeyValuePair<string, object?>("repair", file.Status == FileStatus.Uploaded ? "republish_uploaded" : "retake_syncing"));

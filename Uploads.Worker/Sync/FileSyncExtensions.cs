@@ -13,6 +13,7 @@ public static class FileSyncExtensions
     {
         builder.Services.AddOptions<SyncOptions>()
             .BindConfiguration(SyncOptions.Section)
+            .PostConfigure(sync => sync.RedeliveryDelays = sync.RedeliveryDelays is [] ? SyncOptions.DefaultRedeliveryDelays : sync.RedeliveryDelays)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -92,18 +92,25 @@ public sealed class FileSynchronizer(
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (file is null || file.Status != FileStatus.Syncing || !file.CanBeClaimed(now))
+        if (file is null || file.Status != FileStatus.Syncing)
         {
-            // Settled, or held by a live sync: nothing to do. An UPLOADED file is republished by the reconciler.
+            // Settled, or not claimed yet: nothing to count. An UPLOADED file is republished by the reconciler.
             return;
         }
 
-        if (file.FailedDeliveries + 1 >= options.MaxDeliveries)
+        if (!file.CanBeClaimed(now))
         {
+            // Another delivery holds the file now (the reconciler republished it): this failure counts all the same.
+            file.CountFailedDelivery(now);
+            logger.LogWarning("File {FileId} delivery failed ({Fault}) while another holds it; {Deliveries} failed so far", fileId, fault, file.FailedDeliveries);
+        }
+        else if (file.FailedDeliveries + 1 >= options.MaxDeliveries)
+        {
+            file.CountFailedDelivery(now);
+            file.MarkDeliveriesSpent(options.MaxDeliveries, now);
             // The client reads a generic reason; what failed (exception types and messages) goes to the logs and the trace.
-            file.MarkFailed($"{FailureReasons.SyncFailed}: every delivery of the sync failed ({file.FailedDeliveries + 1} of {options.MaxDeliveries})", now);
             Activity.Current?.SetTag("uploads.sync.fault", fault);
-            logger.LogError("File {FileId} FAILED after {Deliveries} failed deliveries: {Fault}", fileId, file.FailedDeliveries + 1, fault);
+            logger.LogError("File {FileId} FAILED after {Deliveries} failed deliveries: {Fault}", fileId, file.FailedDeliveries, fault);
         }
         else
         {
@@ -112,14 +119,9 @@ public sealed class FileSynchronizer(
             logger.LogWarning("File {FileId} delivery {Delivery} failed ({Fault}); delivering again in {Delay}", fileId, file.FailedDeliveries, fault, delay);
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            logger.LogInformation("File {FileId} changed while handling its failed delivery; leaving it as it is", fileId);
-        }
+        // A conflict (a sync claimed the file meanwhile) throws: the fault consumer's retries read the file again, so
+        // no failed delivery goes uncounted.
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     async Task ReleaseAsync(Guid fileId, Guid claim)

@@ -28,7 +28,7 @@ public sealed class FileUploadedConsumerDefinition : ConsumerDefinition<FileUplo
     {
         // Exceptions here are transient (storage, database, broker); permanent faults settle the file as FAILED without throwing.
         endpointConfigurator.UseMessageRetry(retry => retry.Exponential(
-            5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(500)));
+            options.RetriesInPlace, TimeSpan.FromMilliseconds(200), options.RetryMaxInterval, TimeSpan.FromMilliseconds(500)));
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = options.ConcurrentMessageLimit * 2;

@@ -17,9 +17,24 @@ public sealed class SyncOptions
     [Range(1, 100)]
     public int MaxDeliveries { get; set; } = 4;
 
-    /// <summary>The pause before the next delivery after a delivery failed for good; the last value repeats.</summary>
-    [MinLength(1)]
-    public TimeSpan[] RedeliveryDelays { get; set; } = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
+    /// <summary>Retries of a delivery in place, on the worker that took it, before the delivery counts as failed.</summary>
+    [Range(0, 20)]
+    public int RetriesInPlace { get; set; } = 5;
+
+    /// <summary>
+    /// The longest pause between two retries in place (they back off exponentially from 200 ms). The reconciler's
+    /// <c>RepublishAfter</c> must be longer, or it republishes files whose delivery is still being retried.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:05:00")]
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The pause before the next delivery after a delivery failed for good; the last value repeats. Empty in
+    /// configuration means <see cref="DefaultRedeliveryDelays"/> (the binder adds configured items to initial ones).
+    /// </summary>
+    public TimeSpan[] RedeliveryDelays { get; set; } = [];
+
+    public static readonly TimeSpan[] DefaultRedeliveryDelays = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
     /// <summary>Bytes read from storage at a time: the worker's memory per file does not grow beyond this.</summary>
     [Range(4096, 16 * 1024 * 1024)]

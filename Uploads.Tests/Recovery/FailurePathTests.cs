@@ -1,0 +1,142 @@
+using Uploads.Api.Reads;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Recovery;
+
+/// <summary>
+/// The rows of the README's "No file lost" table that need a fault to land in the middle of the work. Each test first
+/// proves that its fault met the work (the proxy refused or swallowed something, a sync was retried), then asserts the
+/// outcome; with the fault taken away, the first assertion fails.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class FailurePathTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task Storage_down_during_a_sync_then_back_ends_SYNCED()
+    {
+        var content = UploadsClient.RandomBytes(5000);
+        var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
+        try
+        {
+            var retried = await Eventually.MatchesAsync(
+                () => stack.Client.GetFileAsync(ticket.FileId),
+                file => stack.StorageProxy.Refused > 0 && file.History.Count(h => h.Status == FileStatus.Syncing) >= 2,
+                "a sync to meet the storage outage and be retried",
+                TimeSpan.FromMinutes(1));
+            Assert.Equal(FileStatus.Syncing, retried.Status);
+        }
+        finally
+        {
+            stack.StorageProxy.Set(FaultMode.Pass);
+        }
+
+        var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
+        Assert.Equal(FileStatus.Synced, synced.Status);
+        Assert.Equal(UploadsClient.Sha256Of(content), synced.Sha256);
+    }
+
+    [Fact]
+    public async Task Storage_down_for_good_ends_FAILED_SYNC_FAILED_after_the_configured_deliveries()
+    {
+        var content = UploadsClient.RandomBytes(5000);
+        FileDetails failed;
+        try
+        {
+            var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
+            failed = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed, TimeSpan.FromMinutes(4));
+            Assert.True(stack.StorageProxy.Refused > 0, stack.StorageProxy.ToString());
+        }
+        finally
+        {
+            stack.StorageProxy.Set(FaultMode.Pass);
+        }
+
+        // Sync__MaxDeliveries (4): every delivery claimed the file and met the outage.
+        Assert.Equal(FileStatus.Failed, failed.Status);
+        Assert.Equal($"{FailureReasons.SyncFailed}: every delivery of the sync failed (4 of 4)", failed.FailureReason);
+        Assert.True(failed.History.Count(h => h.Status == FileStatus.Syncing) >= 4);
+        // What failed stays in the logs and the trace: no exception type or message reaches the client.
+        Assert.DoesNotContain("Exception", failed.FailureReason);
+    }
+
+    [Fact]
+    public async Task An_object_deleted_after_confirmation_ends_FAILED_OBJECT_MISSING()
+    {
+        var content = UploadsClient.RandomBytes(2000);
+        try
+        {
+            var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
+            await stack.Storage.DeleteObjectAsync(stack.Resources.Storage.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId));
+            stack.StorageProxy.Set(FaultMode.Pass);
+
+            var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed);
+
+            Assert.Equal(FailureReasons.ObjectMissing, file.FailureReason);
+        }
+        finally
+        {
+            stack.StorageProxy.Set(FaultMode.Pass);
+        }
+    }
+
+    [Fact]
+    public async Task An_object_replaced_by_another_size_after_confirmation_ends_FAILED_SIZE_CHANGED()
+    {
+        var content = UploadsClient.RandomBytes(2000);
+        try
+        {
+            var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
+            // The form is still valid and declares no size: storage takes 3,000 bytes in place of the confirmed 2,000.
+            await UploadsClient.UploadToStorageAsync(ticket, UploadsClient.RandomBytes(3000));
+            stack.StorageProxy.Set(FaultMode.Pass);
+
+            var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed);
+
+            Assert.Equal(FailureReasons.SizeChanged, file.FailureReason);
+        }
+        finally
+        {
+            stack.StorageProxy.Set(FaultMode.Pass);
+        }
+    }
+
+    [Fact]
+    public async Task A_confirmation_whose_event_never_reaches_the_broker_is_republished_and_syncs()
+    {
+        var content = UploadsClient.RandomBytes(3000);
+        var ticket = await stack.Client.RequestUploadAsync("unannounced.bin", content.Length, UploadsClient.Sha256Of(content));
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        stack.BrokerProxy.Set(FaultMode.BlackHole);
+        try
+        {
+            // Committed UPLOADED, then the publish waits on a broker that never answers (as if the API died before it).
+            var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+            Assert.Equal(FileStatus.Uploaded, confirmation.Results.Single().Status);
+            Assert.True(stack.BrokerProxy.Swallowed > 0, stack.BrokerProxy.ToString());
+            Assert.Equal(FileStatus.Uploaded, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
+        }
+        finally
+        {
+            stack.BrokerProxy.Set(FaultMode.Pass);
+        }
+
+        var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
+        Assert.Equal(FileStatus.Synced, synced.Status);
+    }
+
+    /// <summary>
+    /// Cuts the workers off from storage, then uploads and confirms a file (the API still reaches storage): the fault is in
+    /// place before any sync of the file can begin. The caller lets storage through again.
+    /// </summary>
+    async Task<UploadTicket> ConfirmedWhileWorkersCannotReachStorageAsync(byte[] content)
+    {
+        stack.StorageProxy.Set(FaultMode.Refuse);
+        var ticket = await stack.Client.RequestUploadAsync("faulted.bin");
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        Assert.Equal(FileStatus.Uploaded, confirmation.Results.Single().Status);
+        return ticket;
+    }
+}
