@@ -32,7 +32,9 @@ public static class AppModel
             .WaitFor(cache)
             .WaitFor(messaging);
 
+        // Nothing larger than the scanner can scan is accepted: the client hears it when it asks (413), not after uploading.
         var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api"), AppHostPaths.Dockerfile("api")))
+            .WithEnvironment("Uploads__MaxFileBytes", ScannerResource.MaxStreamBytes.ToString())
             .WithExternalHttpEndpoints();
         if (builder.Options.IsPublishMode)
         {

@@ -7,8 +7,11 @@ namespace Uploads.AppHost.ApplicationModel;
 /// </summary>
 public sealed class ScannerResource(string name, int port) : Resource(name), IResourceWithConnectionString
 {
-    /// <summary>The longest stream clamd scans, in MiB; the worker refuses a larger file rather than pass it unscanned.</summary>
-    public const int MaxStreamMegabytes = 4000;
+    /// <summary>
+    /// The longest stream clamd scans, in MiB; the worker refuses a larger file rather than pass it unscanned. clamd 1.4
+    /// scans at most 2 GiB − 1 byte of one file (it says so at start when configured higher), so this stays below.
+    /// </summary>
+    public const int MaxStreamMegabytes = 2047;
 
     public int Port { get; } = port;
     public override string Kind => "clamav";

@@ -14,7 +14,7 @@ public sealed class ScanningOptions
     /// it ends FAILED with <c>TOO_LARGE_TO_SCAN</c>.
     /// </summary>
     [Range(1, long.MaxValue)]
-    public long MaxStreamBytes { get; set; } = 4000L * 1024 * 1024;
+    public long MaxStreamBytes { get; set; } = 2047L * 1024 * 1024;
 
     /// <summary>How long clamd may take to answer once the whole stream was sent.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
