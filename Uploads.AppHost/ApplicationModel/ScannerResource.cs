@@ -19,6 +19,13 @@ public sealed class ScannerResource(string name, int port) : Resource(name), IRe
     public string ConnectionString => Endpoint;
     public static long MaxStreamBytes => MaxStreamMegabytes * 1024L * 1024;
 
+    /// <summary>The clamd.conf lines that hold it to that limit, wherever it runs: a stream, a scan and a file alike.</summary>
+    public static string StreamLimits => $"""
+        StreamMaxLength {MaxStreamMegabytes}M
+        MaxScanSize {MaxStreamMegabytes}M
+        MaxFileSize {MaxStreamMegabytes}M
+        """;
+
     public IEnumerable<string> SignatureFiles => Annotations.OfType<SignatureFileAnnotation>().Select(a => a.Path);
 
     /// <summary>A signature file (<c>.ndb</c>, <c>.hdb</c>, …) clamd loads when it runs locally.</summary>

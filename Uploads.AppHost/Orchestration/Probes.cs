@@ -53,6 +53,25 @@ public static class Probes
         }
     }
 
+    /// <summary>clamd's own health check: <c>zPING</c>, answered <c>PONG</c>.</summary>
+    public static async Task<bool> ClamdPingAsync(int port, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", port, cancellationToken);
+            var stream = client.GetStream();
+            await stream.WriteAsync("zPING\0"u8.ToArray(), cancellationToken);
+            var buffer = new byte[16];
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            return Encoding.ASCII.GetString(buffer, 0, read).TrimEnd('\0') == "PONG";
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Polls <paramref name="probe"/> until it passes, the process dies, or <paramref name="timeout"/> runs out.</summary>
     public static async Task WaitAsync(
         string what, Func<CancellationToken, Task<bool>> probe, ManagedProcess? process, TimeSpan timeout, CancellationToken cancellationToken)

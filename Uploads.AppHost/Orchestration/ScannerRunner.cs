@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Uploads.AppHost.ApplicationModel;
 
 namespace Uploads.AppHost.Orchestration;
@@ -36,30 +34,9 @@ public sealed class ScannerRunner(ScannerResource scanner, OrchestrationContext 
             Foreground yes
             {(Posix.IsRoot ? "User root" : "")}
             LogTime yes
-            StreamMaxLength {ScannerResource.MaxStreamMegabytes}M
-            MaxScanSize {ScannerResource.MaxStreamMegabytes}M
-            MaxFileSize {ScannerResource.MaxStreamMegabytes}M
+            {ScannerResource.StreamLimits}
             """, cancellationToken);
         StartProcess(Clamd, ["--config-file", configuration]);
-        await WaitUntilAsync(PingAsync, cancellationToken);
-    }
-
-    /// <summary>clamd's own health check: <c>PING</c> answered with <c>PONG</c>.</summary>
-    async Task<bool> PingAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync("127.0.0.1", scanner.Port, cancellationToken);
-            var stream = client.GetStream();
-            await stream.WriteAsync("zPING\0"u8.ToArray(), cancellationToken);
-            var reply = new byte[16];
-            var read = await stream.ReadAsync(reply, cancellationToken);
-            return Encoding.ASCII.GetString(reply, 0, read).TrimEnd('\0') == "PONG";
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
+        await WaitUntilAsync(ct => Probes.ClamdPingAsync(scanner.Port, ct), cancellationToken);
     }
 }

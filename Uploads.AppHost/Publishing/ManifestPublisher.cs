@@ -143,9 +143,7 @@ public static class ManifestPublisher
             Foreground yes
             User clamav
             LogTime yes
-            StreamMaxLength {ScannerResource.MaxStreamMegabytes}M
-            MaxScanSize {ScannerResource.MaxStreamMegabytes}M
-            MaxFileSize {ScannerResource.MaxStreamMegabytes}M
+            {ScannerResource.StreamLimits}
 
             """);
         context.Add(scanner.Name, new ManifestResource

@@ -1,18 +1,15 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Uploads.Infrastructure.Security;
 
 /// <summary>
-/// Signing keys and tokens for development and tests: the AppHost makes the key, its <c>token</c> command and the
-/// API's development-only endpoint mint tokens with it. Production tokens come from the identity provider.
+/// The tokens the API's development-only endpoint mints, with the key the AppHost made (the AppHost mints its own with
+/// a JWT writer of its own, <c>Uploads.AppHost/Tokens</c>). Production tokens come from the identity provider.
 /// </summary>
 public static class DevelopmentTokens
 {
-    public static string NewSigningKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
     public static string Mint(
         string signingKey, string issuer, string audience, string tenant, string user, TimeSpan lifetime, DateTimeOffset? now = null)
     {

@@ -92,7 +92,7 @@ public sealed class AuthenticationTests(UploadsStack stack)
         "expired" => DevelopmentTokens.Mint(Key, Defaults.Issuer, Defaults.Audience, "t", "u", TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1)),
         "wrong audience" => DevelopmentTokens.Mint(Key, Defaults.Issuer, "another-api", "t", "u", TimeSpan.FromHours(1)),
         "wrong issuer" => DevelopmentTokens.Mint(Key, "someone-else", Defaults.Audience, "t", "u", TimeSpan.FromHours(1)),
-        "wrongly signed" => DevelopmentTokens.Mint(DevelopmentTokens.NewSigningKey(), Defaults.Issuer, Defaults.Audience, "t", "u", TimeSpan.FromHours(1)),
+        "wrongly signed" => DevelopmentTokens.Mint(DevelopmentTokenWriter.NewSigningKey(), Defaults.Issuer, Defaults.Audience, "t", "u", TimeSpan.FromHours(1)),
         "no tenant" => Signed(new Claim(TokenOptions.UserClaim, "u")),
         "unsafe tenant" => DevelopmentTokens.Mint(Key, Defaults.Issuer, Defaults.Audience, "../other", "u", TimeSpan.FromHours(1)),
         "alg none" => Unsigned(),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost.Tokens;
 using Uploads.Infrastructure.Security;
 using Uploads.Tests.Fixtures;
 
@@ -93,7 +94,7 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
         ["ConnectionStrings__cache"] = stack.Resources.Cache.ConnectionString,
         ["ConnectionStrings__messaging"] = stack.Resources.Messaging.ConnectionString,
         ["Storage__Bucket"] = stack.Resources.Storage.Bucket,
-        ["Authentication__Tokens__SigningKeys__0"] = DevelopmentTokens.NewSigningKey(),
+        ["Authentication__Tokens__SigningKeys__0"] = DevelopmentTokenWriter.NewSigningKey(),
         ["Authentication__Tokens__DevelopmentKeys"] = "true",
     };
 
