@@ -53,6 +53,12 @@ public sealed class BenchmarkClient(Uri api, string token) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    public async Task<string> GetStatusAsync(Guid fileId, CancellationToken cancellationToken)
+    {
+        var file = await http.GetFromJsonAsync<JsonObject>($"/files/{fileId}", cancellationToken);
+        return file!["status"]!.GetValue<string>();
+    }
+
     /// <summary>Opens the file's event stream: the server pushes each transition, so nothing is polled.</summary>
     public async Task<Func<Task<(string Status, TimeSpan At)>>> WatchAsync(Guid fileId, Stopwatch clock, CancellationToken cancellationToken)
     {

@@ -3,10 +3,18 @@ using Uploads.Benchmarks;
 using Uploads.Benchmarks.Scenarios;
 
 // dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
+// dotnet run --project Uploads.Benchmarks -- chaos [--quick] [--json PATH]   (alone, on a local stack with fault proxies)
 var scenarios = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 bool Runs(string scenario) => scenarios.Contains("all") || scenarios.Contains(scenario);
 var settings = new Settings(Quick: args.Contains("--quick"));
+var chaos = scenarios.Contains("chaos");
+if (chaos && (scenarios.Count > 1 || Option("--api") is not null))
+{
+    AnsiConsole.MarkupLine("[red]chaos runs alone, on a local stack it starts with fault proxies.[/]");
+    return 2;
+}
+
 var report = new Report();
 
 // Ctrl+C or SIGTERM stops the stack the benchmark started, like the AppHost does, instead of leaving it running.
@@ -21,12 +29,24 @@ void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
 
 await using var target = Option("--api") is { } api
     ? Target.Remote(new Uri(api), Option("--token") ?? throw new ArgumentException("--api needs --token (see: dotnet run --project Uploads.AppHost -- token)."))
-    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(_ => { }, CancellationToken.None));
+    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(_ => { }, CancellationToken.None, forFaults: chaos));
 
 var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
 {
     ProgressTask Task(string name) => progress.AddTask(name, maxValue: 1);
     void Update(ProgressTask task, double done) => task.Value = done;
+
+    if (chaos)
+    {
+        report.Chaos = [];
+        for (var run = 1; run <= settings.Repeats; run++)
+        {
+            var task = Task($"chaos: run {run} of {settings.Repeats}");
+            report.Chaos.Add(await Chaos.RunAsync(target, Random.Shared.Next(), settings.Duration * 2, d => Update(task, d)));
+        }
+
+        return;
+    }
 
     var warmUp = Task("warm-up (not measured)");
     await Ceilings.TrivialEndpointAsync(target.Client, settings.WarmUp / 2, d => Update(warmUp, d / 4));

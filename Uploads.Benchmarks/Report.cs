@@ -10,6 +10,7 @@ public sealed class Report
     public PresignFigures? Presign { get; set; }
     public PipelineFigures? Pipeline { get; set; }
     public BigFileFigures? Bigfile { get; set; }
+    public List<Scenarios.ChaosRun>? Chaos { get; set; }
     public CeilingFigures Ceilings { get; } = new();
 
     public sealed record PresignFigures(
@@ -61,6 +62,25 @@ public sealed class Report
                 $"{big.RatioToStorageCeiling:P0} of storage · {big.RatioToScannerCeiling:P0} of clamd alone · target ≥ 80 % of the slower");
             table.AddRow("", "hashing fed from memory", "", $"{big.HashRatioToCpuCeiling:P0} of the CPU · target ≥ 90 %");
             table.AddRow("", "peak working set: worker / API", $"{big.WorkerPeakMb:N0} / {big.ApiPeakMb:N0} MB", "target ≤ 200 MB each");
+        }
+
+        if (Chaos is { Count: > 0 } runs)
+        {
+            static string Spread(IEnumerable<double> values, string format)
+            {
+                var sorted = values.Order().ToList();
+                return $"{sorted[sorted.Count / 2].ToString(format)} ({sorted[0].ToString(format)}–{sorted[^1].ToString(format)})";
+            }
+
+            table.AddRow("chaos", $"64 KiB files/s under faults, median of {runs.Count} (range)", Spread(runs.Select(r => r.UnderFaults.FilesPerSecond), "N1"),
+                $"{Spread(runs.Select(r => r.Ratio), "P0")} of the calm phase in the same run");
+            table.AddRow("", "files/s, calm phase", Spread(runs.Select(r => r.Calm.FilesPerSecond), "N1"), "");
+            table.AddRow("", "faults made / files confirmed under faults",
+                $"{runs.Sum(r => r.FaultsInjected)} / {runs.Sum(r => r.UnderFaults.Confirmed)}",
+                $"{runs.Sum(r => r.UnderFaults.Synced + r.Calm.Synced)} SYNCED · {runs.Sum(r => r.UnderFaults.Failed + r.Calm.Failed)} FAILED · {runs.Sum(r => r.UnderFaults.Unsettled + r.Calm.Unsettled)} unsettled (target 0)");
+            table.Title = new TableTitle("chaos: the test suite's fault rounds on a local stack");
+            AnsiConsole.Write(table);
+            return;
         }
 
         table.AddRow("ceilings", "SHA-256, in memory (one call)", $"{Ceilings.Sha256MbPerS:N0} MB/s", "");

@@ -5,6 +5,7 @@ using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using Uploads.Infrastructure.Storage;
+using Uploads.Tests.Fixtures;
 
 namespace Uploads.Benchmarks;
 
@@ -14,12 +15,13 @@ public sealed class Target : IAsyncDisposable
     readonly DistributedApplication? app;
     readonly string? stateDirectory;
 
-    Target(BenchmarkClient client, UploadsResources? resources, DistributedApplication? app, string? stateDirectory)
+    Target(BenchmarkClient client, UploadsResources? resources, DistributedApplication? app, string? stateDirectory, FaultProxies? proxies = null)
     {
         Client = client;
         Resources = resources;
         this.app = app;
         this.stateDirectory = stateDirectory;
+        Proxies = proxies;
     }
 
     /// <summary>The tenant the benchmark uploads as.</summary>
@@ -30,29 +32,49 @@ public sealed class Target : IAsyncDisposable
     /// <summary>The local stack's resources; null against a running API (then storage and memory figures are not measured).</summary>
     public UploadsResources? Resources { get; }
 
+    /// <summary>The proxies between the services and their backing services, when the stack was started for faults.</summary>
+    public FaultProxies? Proxies { get; }
+
+    /// <summary>Makes faults on this stack (started with fault proxies).</summary>
+    public ChaosMonkey Monkey(int seed) => new(app!, Resources!, Proxies ?? throw new InvalidOperationException("This stack has no fault proxies."), seed);
+
     /// <summary>The process running <paramref name="resource"/> in the local stack.</summary>
     public int ProcessId(Resource resource) => app?.Runner(resource).Process?.Id
         ?? throw new InvalidOperationException($"{resource.Name} runs no process of this benchmark's.");
 
     public static Target Remote(Uri api, string token) => new(new BenchmarkClient(api, token), null, null, null);
 
-    public static async Task<Target> StartLocalAsync(Action<string> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an isolated stack. <paramref name="forFaults"/> puts fault proxies in front of the backing services, runs two
+    /// workers and the test suite's fast recovery settings (seconds, not minutes), for the <c>chaos</c> scenario.
+    /// </summary>
+    public static async Task<Target> StartLocalAsync(Action<string> log, CancellationToken cancellationToken, bool forFaults = false)
     {
         var stateDirectory = Directory.CreateTempSubdirectory("uploads-bench-").FullName;
         var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions { StateDirectory = stateDirectory, Log = log });
-        var resources = builder.AddUploads();
+        var resources = builder.AddUploads(workerReplicas: forFaults ? 2 : 1);
+        var proxies = forFaults ? FaultProxies.RouteThrough(resources) : null;
+        if (forFaults)
+        {
+            FastRecovery.Apply(resources);
+        }
+
         // The benchmark measures the service, not its rate limits: raised by configuration, as production would for a load test.
-        foreach (var policy in new[] { "Presign", "Confirm" })
+        foreach (var policy in new[] { "Presign", "Confirm", "Read" })
         {
             resources.Api.WithEnvironment($"RateLimits__{policy}__PerSecond", "1000000").WithEnvironment($"RateLimits__{policy}__Burst", "1000000");
         }
 
         resources.Api.WithEnvironment("Logging__LogLevel__Default", "Warning");
-        resources.Worker.WithEnvironment("Logging__LogLevel__Default", "Warning");
+        foreach (var worker in resources.Workers)
+        {
+            worker.WithEnvironment("Logging__LogLevel__Default", "Warning");
+        }
+
         var app = builder.Build();
         await app.StartAsync(cancellationToken);
         var token = DevelopmentSigningKey.MintToken(stateDirectory, Tenant, "bench", TimeSpan.FromHours(4));
-        return new Target(new BenchmarkClient(new Uri(resources.Api.Url), token), resources, app, stateDirectory);
+        return new Target(new BenchmarkClient(new Uri(resources.Api.Url), token), resources, app, stateDirectory, proxies);
     }
 
     public IAmazonS3? Storage()
@@ -74,6 +96,11 @@ public sealed class Target : IAsyncDisposable
         {
             await app.StopAsync();
             Directory.Delete(stateDirectory!, recursive: true);
+        }
+
+        if (Proxies is not null)
+        {
+            await Proxies.DisposeAsync();
         }
     }
 

@@ -73,8 +73,10 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
                     await connection.WaitAsync(stoppingToken);
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or IOException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever broke the connection (a restart, a timeout, a socket torn down), the API keeps serving:
+                // an exception escaping a background service would stop the whole host.
                 logger.LogWarning("Listening for file transitions failed, listening again: {Message}", ex.Message);
                 NotifyAll();
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);

@@ -38,6 +38,23 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
         {
             return null;
         }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The retrying execution strategy ran the insert again after a commit whose answer the connection lost:
+            // the row is there, written by the first attempt, and it is this request's.
+            if (await IsStoredAsync(tenantId, file.Id, cancellationToken))
+            {
+                return file;
+            }
+
+            throw;
+        }
+    }
+
+    async Task<bool> IsStoredAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        return await db.Files.AnyAsync(f => f.Id == fileId, cancellationToken);
     }
 
     /// <summary>The tenant's first SYNCED file with this content, if any: what deduplication answers with.</summary>

@@ -42,8 +42,8 @@ public static class DashboardEndpoints
                 ? TypedResults.ServerSentEvents(resource.ConsoleLog.FollowAsync(after ?? -1, cancellationToken))
                 : TypedResults.NotFound());
 
-        dashboard.MapGet("/api/traces", (int? limit, string? service, string? search) =>
-            TypedResults.Ok(telemetry.Traces(Math.Clamp(limit ?? 100, 1, 1000), NullIfEmpty(service), NullIfEmpty(search))));
+        dashboard.MapGet("/api/traces", (int? limit, string? service, string? search, string? span) =>
+            TypedResults.Ok(telemetry.Traces(Math.Clamp(limit ?? 100, 1, 1000), NullIfEmpty(service), NullIfEmpty(search), NullIfEmpty(span))));
 
         dashboard.MapGet("/api/traces/{traceId}", Results<Ok<TraceView>, NotFound> (string traceId) =>
             telemetry.Trace(traceId.ToLowerInvariant()) is { } trace ? TypedResults.Ok(trace) : TypedResults.NotFound());

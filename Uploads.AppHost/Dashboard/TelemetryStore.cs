@@ -78,15 +78,18 @@ public sealed class TelemetryStore(int maxTraces = 2000, int maxLogs = 10_000)
             string.Join(',', point.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
     }
 
-    /// <summary>The newest traces first, optionally only those with a span of <paramref name="service"/> or naming <paramref name="search"/>.</summary>
-    public IReadOnlyList<TraceSummary> Traces(int limit, string? service = null, string? search = null)
+    /// <summary>
+    /// The newest traces first, optionally only those with a span of <paramref name="service"/>, and a span (named
+    /// <paramref name="span"/>, when given) that mentions <paramref name="search"/>.
+    /// </summary>
+    public IReadOnlyList<TraceSummary> Traces(int limit, string? service = null, string? search = null, string? span = null)
     {
         lock (gate)
         {
             return [.. traceOrder.Reverse()
                 .Select(id => traces[id])
                 .Where(spans => service is null || spans.Any(s => s.Service == service))
-                .Where(spans => search is null || spans.Any(s => Mentions(s, search)))
+                .Where(spans => (search is null && span is null) || spans.Any(s => (span is null || s.Name == span) && (search is null || Mentions(s, search))))
                 .Take(limit)
                 .Select(Summarize)];
         }

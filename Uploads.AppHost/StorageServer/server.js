@@ -1,9 +1,10 @@
 'use strict';
-// Runs s3rver for the AppHost: the same server its CLI starts, with one S3 behaviour s3rver gets wrong put right.
+// Runs s3rver for the AppHost: the same server its CLI starts, with two things s3rver gets wrong put right.
 //   node server.js DIRECTORY ADDRESS PORT BUCKET CORS_XML
 const fs = require('fs');
 const S3rver = require('s3rver');
 const objects = require('s3rver/lib/controllers/object');
+const FilesystemStore = require('s3rver/lib/stores/filesystem');
 
 const [directory, address, port, bucket, cors] = process.argv.slice(2);
 if (!cors) {
@@ -18,6 +19,17 @@ const putObjectCopy = objects.putObjectCopy;
 objects.putObjectCopy = ctx => {
   ctx.headers['x-amz-copy-source'] = decodeURIComponent(ctx.headers['x-amz-copy-source']);
   return putObjectCopy(ctx);
+};
+
+// After deleting an object, s3rver removes the directories that delete left empty. A PUT into the same directory
+// that has made it but not yet opened its file then fails with ENOENT, on a write stream with no error handler, and
+// the whole server exits: with uploads sealed and deleted while others arrive, that happens under load. The files
+// are deleted as s3rver does; empty directories stay, which S3 semantics never see.
+FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key) {
+  await Promise.all(['object', 'object.md5', 'metadata.json'].map(kind =>
+    fs.promises.unlink(this.getResourcePath(bucket, key, kind)).catch(error => {
+      if (error.code !== 'ENOENT') throw error;
+    })));
 };
 
 fs.mkdirSync(directory, { recursive: true });

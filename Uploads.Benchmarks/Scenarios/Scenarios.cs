@@ -27,6 +27,9 @@ public sealed record Settings(bool Quick)
     public int PipelineFiles => Quick ? 300 : 1500;
     public long BigFileBytes => Quick ? 256L * 1024 * 1024 : 1024L * 1024 * 1024;
     public int CeilingBytes => Quick ? 256 * 1024 * 1024 : 1024 * 1024 * 1024;
+
+    /// <summary>Runs of a scenario that repeats (chaos): the report gives the median and the range.</summary>
+    public int Repeats => Quick ? 1 : 3;
 }
 
 public static class Ceilings

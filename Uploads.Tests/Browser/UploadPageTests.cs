@@ -24,16 +24,26 @@ public sealed class UploadPageTests(UploadsStack stack)
             new FilePayload { Name = "first-again.txt", MimeType = "text/plain", Buffer = first },
         });
 
-        var synced = page.Locator("#files tbody tr[data-status='SYNCED']");
-        await Assertions.Expect(synced).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+        // What the user sees: each row's status cell reads SYNCED, its digest is shown, its progress bar is full.
+        var rows = page.Locator("#files tbody tr");
+        await Assertions.Expect(rows.Locator("td.status")).ToHaveTextAsync(["SYNCED", "SYNCED", "SYNCED"], new() { Timeout = 60_000 });
         await Chromium.SaveScreenshotAsync(page, "upload-page.png");
 
-        var rows = page.Locator("#files tbody tr");
-        Assert.Equal(UploadsClient.Sha256Of(first), await rows.Nth(0).GetAttributeAsync("data-sha256"));
-        Assert.Equal(UploadsClient.Sha256Of(second), await rows.Nth(1).GetAttributeAsync("data-sha256"));
-        Assert.Equal(UploadsClient.Sha256Of(first), await rows.Nth(2).GetAttributeAsync("data-sha256"));
-        Assert.Null(await rows.Nth(0).GetAttributeAsync("data-deduplicated"));
-        Assert.Equal("true", await rows.Nth(2).GetAttributeAsync("data-deduplicated"));
+        var expected = new[] { ("first.txt", first), ("second.csv", second), ("first-again.txt", first) };
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var (name, content) = expected[i];
+            var row = rows.Nth(i);
+            await Assertions.Expect(row.Locator("td.name")).ToContainTextAsync(name);
+            await Assertions.Expect(row.Locator("td.sha256")).ToHaveTextAsync(UploadsClient.Sha256Of(content));
+            await Assertions.Expect(row.Locator("progress")).ToBeVisibleAsync();
+            Assert.Equal(100, await row.Locator("progress").EvaluateAsync<double>("bar => bar.value / bar.max * 100"));
+            await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "Download" })).ToBeVisibleAsync();
+        }
+
+        // The same content picked again is not uploaded twice: the row says so, and names the same file.
+        await Assertions.Expect(rows.Nth(0).Locator(".badge")).ToHaveCountAsync(0);
+        await Assertions.Expect(rows.Nth(2).Locator(".badge")).ToHaveTextAsync("deduplicated");
         Assert.Equal(await rows.Nth(0).GetAttributeAsync("data-file-id"), await rows.Nth(2).GetAttributeAsync("data-file-id"));
 
         var download = await page.RunAndWaitForDownloadAsync(() => rows.Nth(1).Locator("a").ClickAsync());

@@ -22,7 +22,7 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     public async Task A_1_GB_file_uploaded_in_parallel_parts_with_three_retried_completes_and_syncs_with_its_digest_in_bounded_memory()
     {
         using var large = await LargeFile.CreateAsync(1024 * MiB);
-        var ticket = await StartAsync("large.bin", large.Length, large.Sha256);
+        var ticket = await stack.Client.StartMultipartAsync("large.bin", large.Length, large.Sha256);
         Assert.Equal(1024 * MiB / ticket.PartSize, ticket.Parts!.Count);
 
         var failing = new HashSet<int> { 2, 17, ticket.Parts.Count };
@@ -56,7 +56,7 @@ public sealed class MultipartUploadTests(UploadsStack stack)
         var workers = stack.Resources.Workers.Select(w => stack.Runner(w).Process!.Id).ToList();
         workers.ForEach(ProcessMemory.ResetPeak);
         var before = workers.ToDictionary(w => w, ProcessMemory.Resident);
-        var completion = await CompleteAsync(ticket.FileId, etags);
+        var completion = await stack.Client.CompleteMultipartAsync(ticket.FileId, etags);
         Assert.Equal(FileStatus.Uploaded, completion.Status);
 
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(3));
@@ -74,9 +74,9 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     public async Task A_client_resumes_with_fresh_urls_and_completing_twice_changes_nothing()
     {
         var content = UploadsClient.RandomBytes((int)(20 * MiB));
-        var ticket = await StartAsync("resumed.bin", content.Length, UploadsClient.Sha256Of(content));
+        var ticket = await stack.Client.StartMultipartAsync("resumed.bin", content.Length, UploadsClient.Sha256Of(content));
         Assert.Equal(2, ticket.Parts!.Count);
-        var first = await PutAsync(ticket.Parts![0], content, ticket.PartSize);
+        var first = await UploadsClient.PutPartAsync(ticket.Parts![0], content, ticket.PartSize);
 
         using var resumed = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
         var again = (await resumed.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
@@ -85,10 +85,10 @@ public sealed class MultipartUploadTests(UploadsStack stack)
         // here the client relies on the ETags it kept.
         Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         Assert.Equal(ticket.Parts.Select(p => p.PartNumber), again.Parts!.Select(p => p.PartNumber));
-        var second = await PutAsync(again.Parts![1], content, ticket.PartSize);
+        var second = await UploadsClient.PutPartAsync(again.Parts![1], content, ticket.PartSize);
 
-        var completion = await CompleteAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
-        var twice = await CompleteAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
+        var completion = await stack.Client.CompleteMultipartAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
+        var twice = await stack.Client.CompleteMultipartAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
 
         Assert.Equal(FileStatus.Uploaded, completion.Status);
         Assert.Null(twice.Error);
@@ -101,8 +101,8 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     public async Task Completing_without_every_part_is_refused_and_changes_nothing()
     {
         var content = UploadsClient.RandomBytes((int)(20 * MiB));
-        var ticket = await StartAsync("gap.bin", content.Length);
-        var first = await PutAsync(ticket.Parts![0], content, ticket.PartSize);
+        var ticket = await stack.Client.StartMultipartAsync("gap.bin", content.Length);
+        var first = await UploadsClient.PutPartAsync(ticket.Parts![0], content, ticket.PartSize);
 
         using var response = await stack.Client.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
             new { parts = new[] { new { part_number = 1, etag = first } } });
@@ -117,8 +117,8 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     {
         // The reconciler aborts the multipart upload first; s3rver answers that it cannot, which must not keep the file PENDING.
         var content = UploadsClient.RandomBytes((int)(6 * MiB));
-        var ticket = await StartAsync("abandoned.bin", content.Length);
-        await PutAsync(ticket.Parts![0], content, ticket.PartSize);
+        var ticket = await stack.Client.StartMultipartAsync("abandoned.bin", content.Length);
+        await UploadsClient.PutPartAsync(ticket.Parts![0], content, ticket.PartSize);
         await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 minute' WHERE id = @id", ("id", ticket.FileId));
 
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Expired);
@@ -138,28 +138,5 @@ public sealed class MultipartUploadTests(UploadsStack stack)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, (await Problems.ReadAsync(response)).Errors.Keys);
-    }
-
-    async Task<MultipartUploadTicket> StartAsync(string filename, long size, string? sha256 = null)
-    {
-        using var response = await stack.Client.PostJsonAsync("/files/multipart-upload", new { filename, size, sha256 });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
-    }
-
-    static async Task<string> PutAsync(PartUpload part, byte[] content, long partSize)
-    {
-        var offset = (int)((part.PartNumber - 1) * partSize);
-        using var response = await Storage.PutAsync(part.Url, new ByteArrayContent(content, offset, (int)Math.Min(partSize, content.Length - offset)));
-        response.EnsureSuccessStatusCode();
-        return response.Headers.ETag!.Tag;
-    }
-
-    async Task<ConfirmationResult> CompleteAsync(Guid fileId, IDictionary<int, string> etags)
-    {
-        using var response = await stack.Client.PostJsonAsync($"/files/{fileId}/complete-multipart",
-            new { parts = etags.OrderBy(e => e.Key).Select(e => new { part_number = e.Key, etag = e.Value }) });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ConfirmationResult>(UploadsClient.Json))!;
     }
 }

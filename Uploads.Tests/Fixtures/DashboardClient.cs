@@ -32,6 +32,26 @@ public sealed class DashboardClient(HttpClient dashboard) : IDisposable
             && trace.Spans.Any(s => s.Kind == "Consumer" && s.Name.EndsWith(" receive", StringComparison.Ordinal)),
         $"trace {traceId} to reach the dashboard with the API's and the worker's spans"))!;
 
+    /// <summary>Spans named <paramref name="name"/> that mention <paramref name="search"/> (a file id, say), across every trace that holds one.</summary>
+    public async Task<IReadOnlyList<SpanView>> SpansAsync(string name, string search)
+    {
+        var summaries = await dashboard.GetFromJsonAsync<List<TraceSummary>>($"/api/traces?limit=100&span={Uri.EscapeDataString(name)}&search={Uri.EscapeDataString(search)}") ?? [];
+        var spans = new List<SpanView>();
+        foreach (var summary in summaries)
+        {
+            if (await TraceAsync(summary.TraceId) is { } trace)
+            {
+                spans.AddRange(trace.Spans.Where(s => s.Name == name && s.Attributes.Values.Any(v => v.Contains(search, StringComparison.OrdinalIgnoreCase))));
+            }
+        }
+
+        return spans;
+    }
+
+    /// <summary>The newest logs of every service, newest first.</summary>
+    public async Task<IReadOnlyList<LogView>> LogsAsync(int limit = 5000) =>
+        await dashboard.GetFromJsonAsync<List<LogView>>($"/api/logs?limit={limit}") ?? [];
+
     public async Task<IReadOnlyList<MetricView>> MetricsAsync() =>
         await dashboard.GetFromJsonAsync<List<MetricView>>("/api/metrics") ?? [];
 

@@ -18,7 +18,7 @@ public static class Eventually
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0} s waiting for {what}. Last seen: {last}");
+                throw new TimeoutException($"Timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0} s waiting for {what}. Last seen: {Describe(last)}");
             }
 
             last = await read();
@@ -26,6 +26,10 @@ public static class Eventually
 
         return last;
     }
+
+    static string? Describe<T>(T value) => value is System.Collections.IEnumerable items and not string
+        ? $"[{string.Join(", ", items.Cast<object?>())}]"
+        : value?.ToString();
 
     public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
         MatchesAsync(condition, holds => holds, what, timeout);

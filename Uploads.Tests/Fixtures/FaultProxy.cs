@@ -14,6 +14,9 @@ public enum FaultMode
 
     /// <summary>Connections stay open but nothing crosses (a partition): callers wait until their own timeouts.</summary>
     BlackHole,
+
+    /// <summary>Everything crosses, each chunk late by <see cref="FaultProxy.Latency"/> (a slow or distant link).</summary>
+    Delay,
 }
 
 /// <summary>
@@ -32,6 +35,7 @@ public sealed class FaultProxy : IAsyncDisposable
     long refused;
     long reset;
     long swallowed;
+    long delayed;
 
     public FaultProxy(string name, int targetPort)
     {
@@ -46,6 +50,9 @@ public sealed class FaultProxy : IAsyncDisposable
     public int Port { get; }
     public FaultMode Mode { get; private set; } = FaultMode.Pass;
 
+    /// <summary>How late each chunk crosses while delaying.</summary>
+    public TimeSpan Latency { get; private set; }
+
     /// <summary>Connections taken since the stack started.</summary>
     public long Accepted => Interlocked.Read(ref accepted);
 
@@ -57,6 +64,16 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Bytes that reached the proxy while it swallowed them.</summary>
     public long Swallowed => Interlocked.Read(ref swallowed);
+
+    /// <summary>Chunks held back while delaying.</summary>
+    public long Delayed => Interlocked.Read(ref delayed);
+
+    /// <summary>Delays every chunk that crosses, either way, by <paramref name="latency"/>.</summary>
+    public void Delay(TimeSpan latency)
+    {
+        Latency = latency;
+        Set(FaultMode.Delay);
+    }
 
     /// <summary>Switches the mode. Leaving a black hole resets what it held, since bytes were lost; refusing resets what is open.</summary>
     public void Set(FaultMode mode)
@@ -142,6 +159,12 @@ public sealed class FaultProxy : IAsyncDisposable
                     continue;
                 }
 
+                if (Mode == FaultMode.Delay)
+                {
+                    Interlocked.Increment(ref delayed);
+                    await Task.Delay(Latency, stopping.Token);
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stopping.Token);
             }
 
@@ -168,7 +191,7 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     public override string ToString() =>
-        $"{Name} proxy ({Mode}): {Accepted} accepted, {Refused} refused, {Reset} reset, {Swallowed} bytes swallowed";
+        $"{Name} proxy ({Mode}): {Accepted} accepted, {Refused} refused, {Reset} reset, {Swallowed} bytes swallowed, {Delayed} chunks delayed";
 
     public async ValueTask DisposeAsync()
     {

@@ -66,6 +66,30 @@ public sealed class UploadsClient(HttpClient api)
         return (await response.Content.ReadFromJsonAsync<ConfirmUploadsResponse>(Json))!;
     }
 
+    public async Task<MultipartUploadTicket> StartMultipartAsync(string filename, long size, string? sha256 = null)
+    {
+        using var response = await PostJsonAsync("/files/multipart-upload", new { filename, size, sha256 });
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<MultipartUploadTicket>(Json))!;
+    }
+
+    /// <summary>PUTs one part of <paramref name="content"/> to its presigned URL; returns the part's ETag.</summary>
+    public static async Task<string> PutPartAsync(PartUpload part, byte[] content, long partSize)
+    {
+        var offset = (int)((part.PartNumber - 1) * partSize);
+        using var response = await Storage.PutAsync(part.Url, new ByteArrayContent(content, offset, (int)Math.Min(partSize, content.Length - offset)));
+        response.EnsureSuccessStatusCode();
+        return response.Headers.ETag!.Tag;
+    }
+
+    public async Task<ConfirmationResult> CompleteMultipartAsync(Guid fileId, IDictionary<int, string> etags)
+    {
+        using var response = await PostJsonAsync($"/files/{fileId}/complete-multipart",
+            new { parts = etags.OrderBy(e => e.Key).Select(e => new { part_number = e.Key, etag = e.Value }) });
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<ConfirmationResult>(Json))!;
+    }
+
     public async Task<FileDetails> GetFileAsync(Guid fileId)
     {
         using var response = await api.GetAsync($"/files/{fileId}");

@@ -20,8 +20,6 @@ public sealed class UploadsStack : IAsyncLifetime
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
-    /// <summary>How long after its URL expired a PENDING upload is still confirmable, here; production uses minutes.</summary>
-    const string ExpiryGrace = "00:00:02";
     readonly List<string> log = [];
 
     /// <summary>Event streams a tenant may hold open here (the API's default is 100).</summary>
@@ -40,15 +38,12 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>The AppHost's dashboard: its page, its JSON API and what its OTLP receiver got from the services.</summary>
     public DashboardClient Dashboard { get; private set; } = null!;
 
-    /// <summary>
-    /// What the services reach their backing services through: a test makes a fault here and reads what the proxy did.
-    /// The workers reach storage through <see cref="StorageProxy"/>; the API reaches it directly, so that a test can cut
-    /// the workers off and still confirm a file. Both reach PostgreSQL, RabbitMQ and Redis through the others.
-    /// </summary>
-    public FaultProxy StorageProxy { get; private set; } = null!;
-    public FaultProxy DatabaseProxy { get; private set; } = null!;
-    public FaultProxy BrokerProxy { get; private set; } = null!;
-    public FaultProxy CacheProxy { get; private set; } = null!;
+    /// <summary>What the services reach their backing services through: a test makes a fault here and reads what the proxy did.</summary>
+    public FaultProxies Proxies { get; private set; } = null!;
+    public FaultProxy StorageProxy => Proxies.Storage;
+    public FaultProxy DatabaseProxy => Proxies.Database;
+    public FaultProxy BrokerProxy => Proxies.Broker;
+    public FaultProxy CacheProxy => Proxies.Cache;
 
     public async Task InitializeAsync()
     {
@@ -60,24 +55,9 @@ public sealed class UploadsStack : IAsyncLifetime
         // Two workers compete for every message, as in production; the reconciler and leases run fast, so that
         // recovery tests wait seconds, not minutes.
         Resources = builder.AddUploads(workerReplicas: 2);
-        foreach (var worker in Resources.Workers)
-        {
-            worker.WithEnvironment("Reconciler__Interval", "00:00:00.500")
-                .WithEnvironment("Reconciler__RepublishAfter", "00:00:03")
-                .WithEnvironment("Reconciler__ExpiryGrace", ExpiryGrace)
-                .WithEnvironment("Sync__Lease", "00:00:06")
-                .WithEnvironment("Sync__StopTimeout", "00:00:00.500")
-                .WithEnvironment("Sync__RetriesInPlace", "3")
-                .WithEnvironment("Sync__RetryMaxInterval", "00:00:01")
-                .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01")
-                .WithEnvironment("Sync__RedeliveryDelays__1", "00:00:01")
-                .WithEnvironment("Sync__RedeliveryDelays__2", "00:00:01");
-        }
-
-        RouteThroughFaultProxies();
-        Resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
-            .WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
-            .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
+        FastRecovery.Apply(Resources);
+        Proxies = FaultProxies.RouteThrough(Resources);
+        Resources.Api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString());
         App = builder.Build();
         var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });
 
@@ -90,28 +70,6 @@ public sealed class UploadsStack : IAsyncLifetime
         var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
         Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
             new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
-    }
-
-    void RouteThroughFaultProxies()
-    {
-        StorageProxy = new FaultProxy("storage", Resources.Storage.Port);
-        DatabaseProxy = new FaultProxy("postgres", Resources.Postgres.Port);
-        BrokerProxy = new FaultProxy("messaging", Resources.Messaging.Port);
-        CacheProxy = new FaultProxy("cache", Resources.Cache.Port);
-        string Through(string connectionString, int port, FaultProxy proxy) =>
-            connectionString.Replace($":{port}", $":{proxy.Port}", StringComparison.Ordinal).Replace($"Port={port}", $"Port={proxy.Port}", StringComparison.Ordinal);
-
-        foreach (var worker in Resources.Workers)
-        {
-            worker.WithEnvironment("ConnectionStrings__storage", Through(Resources.Storage.ConnectionString, Resources.Storage.Port, StorageProxy));
-        }
-
-        foreach (var project in Resources.Workers.Prepend(Resources.Api))
-        {
-            project.WithEnvironment("ConnectionStrings__uploads", Through(Resources.Database.ConnectionString, Resources.Postgres.Port, DatabaseProxy))
-                .WithEnvironment("ConnectionStrings__messaging", Through(Resources.Messaging.ConnectionString, Resources.Messaging.Port, BrokerProxy))
-                .WithEnvironment("ConnectionStrings__cache", Through(Resources.Cache.ConnectionString, Resources.Cache.Port, CacheProxy));
-        }
     }
 
     /// <summary>What runs <paramref name="resource"/>: a test stops, kills and restarts resources through it.</summary>
@@ -134,10 +92,13 @@ public sealed class UploadsStack : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A client calling as <paramref name="user"/> of <paramref name="tenant"/>, with a token the API accepts.</summary>
-    public UploadsClient ClientFor(string tenant, string user = "tester")
+    /// <summary>
+    /// A client calling as <paramref name="user"/> of <paramref name="tenant"/>, with a token the API accepts; its calls go
+    /// through <paramref name="handler"/> when one is given (a <see cref="ResponseLog"/>, say).
+    /// </summary>
+    public UploadsClient ClientFor(string tenant, string user = "tester", DelegatingHandler? handler = null)
     {
-        var http = new HttpClient { BaseAddress = new Uri(Resources.Api.Url) };
+        var http = new HttpClient(handler ?? (HttpMessageHandler)new HttpClientHandler()) { BaseAddress = new Uri(Resources.Api.Url) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentSigningKey.MintToken(StateDirectory, tenant, user, TimeSpan.FromHours(1)));
         return new UploadsClient(http);
     }
@@ -178,9 +139,9 @@ public sealed class UploadsStack : IAsyncLifetime
             await App.DisposeAsync();
         }
 
-        foreach (var proxy in new[] { StorageProxy, DatabaseProxy, BrokerProxy, CacheProxy }.OfType<FaultProxy>())
+        if (Proxies is not null)
         {
-            await proxy.DisposeAsync();
+            await Proxies.DisposeAsync();
         }
 
         Directory.Delete(StateDirectory, recursive: true);

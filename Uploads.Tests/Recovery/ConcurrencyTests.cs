@@ -15,31 +15,43 @@ namespace Uploads.Tests.Recovery;
 public sealed class ConcurrencyTests(UploadsStack stack)
 {
     [Fact]
-    public async Task The_same_event_delivered_twice_to_two_workers_syncs_the_file_once()
+    public async Task The_same_event_delivered_twice_while_the_first_copy_syncs_is_skipped_and_the_file_syncs_once()
     {
-        using var large = await LargeFile.CreateAsync(64L * 1024 * 1024);
+        using var large = await LargeFile.CreateAsync(32L * 1024 * 1024);
         var ticket = await stack.Client.RequestUploadAsync("twice.bin", large.Length, large.Sha256);
         await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
 
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(stack.Resources.Messaging.ConnectionString)));
         await bus.StartAsync();
+        // A slow link to storage keeps the first sync busy for seconds, so the copies land in the middle of it.
+        stack.StorageProxy.Delay(TimeSpan.FromMilliseconds(5));
+        FileDetails file;
         try
         {
             await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
-            // The one event, published again twice under one message id while the first copy is being synced:
-            // both workers get a copy, at the same time.
+            await Eventually.MatchesAsync(() => stack.Client.GetFileAsync(ticket.FileId), f => f.Status == FileStatus.Syncing, "the first sync to claim the file");
+            // The one event, published again twice under one message id: both workers may get a copy, at the same time.
             var duplicate = new FileUploaded(ticket.FileId, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId), large.Length, DateTimeOffset.UtcNow);
             var messageId = NewId.NextGuid();
             await Task.WhenAll(
                 bus.Publish(duplicate, context => context.MessageId = messageId),
                 bus.Publish(duplicate, context => context.MessageId = messageId));
+            file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         }
         finally
         {
+            stack.StorageProxy.Set(FaultMode.Pass);
             await bus.StopAsync();
         }
 
-        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        Assert.True(stack.StorageProxy.Delayed > 0, stack.StorageProxy.ToString());
+        var syncs = await Eventually.MatchesAsync(
+            () => stack.Dashboard.SpansAsync("file.sync", ticket.FileId.ToString()), spans => spans.Count >= 3, "the three sync spans to reach the dashboard");
+        var synced = Assert.Single(syncs, s => s.Attributes["uploads.sync.outcome"] == "synced");
+        var skipped = syncs.Where(s => s.Attributes["uploads.sync.outcome"] == "skipped").ToList();
+        Assert.Equal(2, skipped.Count);
+        // The proof that the copies overlapped the first sync: each was refused while that sync still held the file.
+        Assert.All(skipped, copy => Assert.InRange(copy.StartMs, synced.StartMs, synced.StartMs + synced.DurationMs));
         Assert.Equal(large.Sha256, file.Sha256);
         Assert.Equal([FileStatus.Pending, FileStatus.Uploaded, FileStatus.Syncing, FileStatus.Synced], file.History.Select(h => h.Status));
     }

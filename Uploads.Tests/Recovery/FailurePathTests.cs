@@ -126,6 +126,42 @@ public sealed class FailurePathTests(UploadsStack stack)
         Assert.Equal(FileStatus.Synced, synced.Status);
     }
 
+    [Fact]
+    public async Task An_API_killed_between_committing_a_confirmation_and_publishing_it_leaves_a_file_the_reconciler_republishes()
+    {
+        var content = UploadsClient.RandomBytes(3000);
+        var ticket = await stack.Client.RequestUploadAsync("orphaned.bin", content.Length, UploadsClient.Sha256Of(content));
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        var swallowedBefore = stack.BrokerProxy.Swallowed;
+        stack.BrokerProxy.Set(FaultMode.BlackHole);
+        Task<ConfirmUploadsResponse> confirming;
+        try
+        {
+            // The publish, which follows the commit, hangs on the black hole for up to Uploads:PublishTimeout: the API
+            // dies in that window, once the commit is in the database and the publish has reached the broker's link.
+            confirming = stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+            await Eventually.TrueAsync(
+                async () => stack.BrokerProxy.Swallowed > swallowedBefore
+                    && await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND status = 'UPLOADED'", ("id", ticket.FileId)) == 1,
+                "the confirmation to be committed and its publish to be under way",
+                TimeSpan.FromSeconds(5));
+            await stack.Runner(stack.Resources.Api).KillAsync();
+        }
+        finally
+        {
+            stack.BrokerProxy.Set(FaultMode.Pass);
+        }
+
+        // The kill landed between commit and publish: the caller never heard back.
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => confirming);
+        await stack.StartAsync([stack.Resources.Api]);
+
+        var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
+        Assert.Equal(FileStatus.Synced, synced.Status);
+        Assert.Single(synced.History, h => h.Status == FileStatus.Uploaded);
+        Assert.Single(synced.History, h => h.Status == FileStatus.Synced);
+    }
+
     /// <summary>
     /// Cuts the workers off from storage, then uploads and confirms a file (the API still reaches storage): the fault is in
     /// place before any sync of the file can begin. The caller lets storage through again.

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Uploads.AppHost;
+using Uploads.AppHost.Orchestration;
+
+namespace Uploads.Tests.Fixtures;
+
+/// <summary>
+/// Makes one fault after another, on every link and process, until told to stop: each proxy refuses, black-holes or
+/// delays for a second or three, a worker is killed and started again, the broker is restarted. Each round makes every
+/// kind once, in a shuffled order; the seed makes a run repeatable.
+/// </summary>
+public sealed class ChaosMonkey(DistributedApplication app, UploadsResources resources, FaultProxies proxies, int seed)
+{
+    readonly Random random = new(seed);
+    readonly ConcurrentDictionary<string, int> injected = new();
+
+    public int Seed => seed;
+
+    /// <summary>How many kinds of fault a round makes.</summary>
+    public int Kinds => Faults().Count;
+
+    /// <summary>Faults made so far, by kind.</summary>
+    public IReadOnlyDictionary<string, int> Injected => injected;
+
+    /// <summary>Every kind of fault <paramref name="rounds"/> times; everything passes again at the end.</summary>
+    public async Task RunAsync(int rounds)
+    {
+        var faults = Faults();
+        try
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, fault) in faults.OrderBy(_ => random.Next()).ToList())
+                {
+                    await fault(TimeSpan.FromMilliseconds(random.Next(1000, 3000)));
+                    injected.AddOrUpdate(name, 1, (_, n) => n + 1);
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.Next(500, 1500)), CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var proxy in proxies.All)
+            {
+                proxy.Set(FaultMode.Pass);
+            }
+        }
+    }
+
+    IReadOnlyList<(string Name, Func<TimeSpan, Task> Make)> Faults()
+    {
+        var faults = new List<(string, Func<TimeSpan, Task>)>();
+        foreach (var proxy in proxies.All)
+        {
+            faults.Add(($"{proxy.Name} refused", hold => Hold(proxy, FaultMode.Refuse, hold)));
+            faults.Add(($"{proxy.Name} black-holed", hold => Hold(proxy, FaultMode.BlackHole, hold)));
+            faults.Add(($"{proxy.Name} delayed", async hold =>
+            {
+                proxy.Delay(TimeSpan.FromMilliseconds(random.Next(20, 200)));
+                await Task.Delay(hold, CancellationToken.None);
+                proxy.Set(FaultMode.Pass);
+            }));
+        }
+
+        faults.Add(("worker killed", async _ =>
+        {
+            var worker = app.Runner(resources.Workers[random.Next(resources.Workers.Count)]);
+            await worker.KillAsync();
+            await StartAsync(worker);
+        }));
+        faults.Add(("broker restarted", async _ =>
+        {
+            var broker = app.Runner(resources.Messaging);
+            await broker.StopAsync();
+            await StartAsync(broker);
+        }));
+        return faults;
+    }
+
+    static async Task Hold(FaultProxy proxy, FaultMode mode, TimeSpan hold)
+    {
+        proxy.Set(mode);
+        await Task.Delay(hold, CancellationToken.None);
+        proxy.Set(FaultMode.Pass);
+    }
+
+    static async Task StartAsync(ResourceRunner runner)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await runner.StartAsync(timeout.Token);
+    }
+}

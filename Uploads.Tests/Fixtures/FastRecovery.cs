@@ -1,0 +1,33 @@
+using Uploads.AppHost;
+
+namespace Uploads.Tests.Fixtures;
+
+/// <summary>
+/// The reconciler, leases and redeliveries on a scale of seconds instead of minutes, so that recovery is watched in a
+/// test or a chaos run rather than waited for. Production keeps the defaults.
+/// </summary>
+public static class FastRecovery
+{
+    /// <summary>How long after its URL expired a PENDING upload is still confirmable, here; production uses minutes.</summary>
+    public const string ExpiryGrace = "00:00:02";
+
+    public static void Apply(UploadsResources resources)
+    {
+        foreach (var worker in resources.Workers)
+        {
+            worker.WithEnvironment("Reconciler__Interval", "00:00:00.500")
+                .WithEnvironment("Reconciler__RepublishAfter", "00:00:03")
+                .WithEnvironment("Reconciler__ExpiryGrace", ExpiryGrace)
+                .WithEnvironment("Sync__Lease", "00:00:06")
+                .WithEnvironment("Sync__StopTimeout", "00:00:00.500")
+                .WithEnvironment("Sync__RetriesInPlace", "3")
+                .WithEnvironment("Sync__RetryMaxInterval", "00:00:01")
+                .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01")
+                .WithEnvironment("Sync__RedeliveryDelays__1", "00:00:01")
+                .WithEnvironment("Sync__RedeliveryDelays__2", "00:00:01");
+        }
+
+        resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
+            .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
+    }
+}
