@@ -12,7 +12,11 @@ public static class DependencyOutage
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)
         {
-            if (current is NpgsqlException { IsTransient: true } or RetryLimitExceededException or TimeoutException
+            // Any Npgsql failure that is not PostgreSQL's own answer is about the link to the database (a connection
+            // reset mid-command leaves errors Npgsql does not mark transient); what PostgreSQL itself refuses (a
+            // constraint, bad SQL) is a fault of ours unless PostgreSQL says it is transient.
+            if (current is NpgsqlException and not PostgresException or PostgresException { IsTransient: true }
+                or RetryLimitExceededException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException
                 or RedisConnectionException or HttpRequestException
                 or AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }
                 or AmazonClientException)
