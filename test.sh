@@ -17,6 +17,13 @@ if [[ ! -x /usr/bin/chromium ]]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
+# The Helm chart's tests render it with Helm and validate it offline against the Kubernetes and KEDA schemas.
+validator=Uploads.Tests/Kubernetes/Validator
+if [[ ! -f $validator/node_modules/.package-lock.json || $validator/package-lock.json -nt $validator/node_modules/.package-lock.json ]]; then
+  printf '\033[1m==> %s\033[0m\n' "Installing Helm and the Kubernetes schema validator (npm ci)"
+  npm ci --prefix "$validator" --omit=peer --no-audit --no-fund --loglevel=error
+fi
+
 rm -rf TestResults
 printf '\033[1m==> %s\033[0m\n' "Running the tests"
 dotnet test Uploads.sln --no-build --nologo \

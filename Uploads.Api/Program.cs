@@ -51,5 +51,4 @@ app.MapUploadsApi();
 app.MapReadsApi();
 app.MapEventsApi();
 
-await app.Services.MigrateUploadsDatabaseAsync(app.Lifetime.ApplicationStopping);
-await app.RunAsync();
+await app.RunWithMigrationsAsync(args);

@@ -15,7 +15,12 @@ public static class AppHostConfiguration
         ["--dashboard-port"] = "AppHost:Dashboard:Port",
         ["--otlp-port"] = "AppHost:Dashboard:OtlpPort",
         ["--dashboard"] = "AppHost:Dashboard:Enabled",
+        ["--api-replicas"] = "AppHost:Replicas:Api",
+        ["--worker-replicas"] = "AppHost:Replicas:Worker",
     };
+
+    /// <summary>More processes than this on one machine measure the machine, not the service.</summary>
+    public const int MaxReplicas = 16;
 
     public static AppHostSettings Read(string[] args)
     {
@@ -38,6 +43,14 @@ public static class AppHostConfiguration
         var dashboard = configuration.GetValue("Dashboard:Enabled", true)
             ? configuration.GetSection("Dashboard").Get<DashboardOptions>() ?? new DashboardOptions()
             : null;
-        return new AppHostSettings(options, dashboard);
+        return new AppHostSettings(options, dashboard, Replicas(configuration, "Api"), Replicas(configuration, "Worker"));
+    }
+
+    static int Replicas(IConfiguration configuration, string project)
+    {
+        var replicas = configuration.GetValue($"Replicas:{project}", 1);
+        return replicas is >= 1 and <= MaxReplicas
+            ? replicas
+            : throw new ArgumentOutOfRangeException(nameof(configuration), replicas, $"--{project.ToLowerInvariant()}-replicas must be between 1 and {MaxReplicas}.");
     }
 }

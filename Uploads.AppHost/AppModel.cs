@@ -6,8 +6,9 @@ namespace Uploads.AppHost;
 /// <summary>The Uploads app model: what runs, and what each part is given to reach the others.</summary>
 public static class AppModel
 {
+    /// <param name="apiReplicas">API processes serving the same database and broker (<c>api</c>, <c>api-2</c>, …), each on its own port.</param>
     /// <param name="workerReplicas">Worker processes competing for the same queue (<c>worker</c>, <c>worker-2</c>, …).</param>
-    public static UploadsResources AddUploads(this DistributedApplicationBuilder builder, int workerReplicas = 1)
+    public static UploadsResources AddUploads(this DistributedApplicationBuilder builder, int apiReplicas = 1, int workerReplicas = 1)
     {
         var postgres = builder.AddPostgres("postgres");
         var database = postgres.AddDatabase("uploads");
@@ -33,36 +34,49 @@ public static class AppModel
             .WaitFor(messaging);
 
         // Nothing larger than the scanner can scan is accepted: the client hears it when it asks (413), not after uploading.
-        var api = WithBackingServices(builder.AddProject("api", AppHostPaths.Project("api"), AppHostPaths.Dockerfile("api")))
-            .WithEnvironment("Uploads__MaxFileBytes", ScannerResource.MaxStreamBytes.ToString())
-            .WithExternalHttpEndpoints();
-        if (builder.Options.IsPublishMode)
+        ProjectResource AddApi(string name)
         {
-            // A deployment supplies its own key, and the addresses browsers use: the page's origin, and the storage's.
-            api.WithEnvironment("Authentication__Tokens__SigningKeys__0", builder.AddParameter(
-                    "token-signing-key", "The base64 HMAC key that signs access tokens (32 bytes or more); or configure an OIDC Authority instead.", secret: true))
-                .WithEnvironment("Storage__PublicEndpoint", builder.AddParameter(
-                    "storage-public-endpoint", "Where browsers reach the storage (its public URL); presigned URLs point there."));
-            storage.WithBrowserOrigin(builder.AddParameter("app-origin", "The origin of the page that uploads (CORS), e.g. https://uploads.example.com."));
-        }
-        else
-        {
-            api.WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
-                .WithEnvironment("Authentication__Tokens__Issuer", DevelopmentTokenWriter.Issuer)
-                .WithEnvironment("Authentication__Tokens__Audience", DevelopmentTokenWriter.Audience)
-                .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
-            storage.WithBrowserOrigin(api.Url);
+            var api = WithBackingServices(builder.AddProject(name, AppHostPaths.Project("api"), AppHostPaths.Dockerfile("api")))
+                .WithEnvironment("Uploads__MaxFileBytes", ScannerResource.MaxStreamBytes.ToString())
+                .WithExternalHttpEndpoints();
+            if (builder.Options.IsPublishMode)
+            {
+                // A deployment supplies its own key, and the addresses browsers use: the page's origin, and the storage's.
+                api.WithEnvironment("Authentication__Tokens__SigningKeys__0", builder.AddParameter(
+                        "token-signing-key", "The base64 HMAC key that signs access tokens (32 bytes or more); or configure an OIDC Authority instead.", secret: true))
+                    .WithEnvironment("Storage__PublicEndpoint", builder.AddParameter(
+                        "storage-public-endpoint", "Where browsers reach the storage (its public URL); presigned URLs point there."));
+                storage.WithBrowserOrigin(builder.AddParameter("app-origin", "The origin of the page that uploads (CORS), e.g. https://uploads.example.com."));
+            }
+            else
+            {
+                api.WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
+                    .WithEnvironment("Authentication__Tokens__Issuer", DevelopmentTokenWriter.Issuer)
+                    .WithEnvironment("Authentication__Tokens__Audience", DevelopmentTokenWriter.Audience)
+                    .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
+                storage.WithBrowserOrigin(api.Url);
+            }
+
+            return api;
         }
 
+        // A deployment sets its replicas itself (the Helm chart's values): published, each project is described once.
+        var apis = Enumerable.Range(1, builder.Options.IsPublishMode ? 1 : apiReplicas)
+            .Select(replica => AddApi(ReplicaName("api", replica)))
+            .ToList();
+
         // Only the worker reads file content, so only it scans.
-        var workers = Enumerable.Range(1, workerReplicas)
+        var workers = Enumerable.Range(1, builder.Options.IsPublishMode ? 1 : workerReplicas)
             .Select(replica => WithBackingServices(builder.AddProject(
-                    replica == 1 ? "worker" : $"worker-{replica}", AppHostPaths.Project("worker"), AppHostPaths.Dockerfile("worker")))
+                    ReplicaName("worker", replica), AppHostPaths.Project("worker"), AppHostPaths.Dockerfile("worker")))
                 .WithReference(scanner)
                 .WithEnvironment("Scanning__MaxStreamBytes", ScannerResource.MaxStreamBytes.ToString())
                 .WaitFor(scanner))
             .ToList();
 
-        return new UploadsResources(postgres, database, storage, cache, messaging, scanner, api, workers);
+        return new UploadsResources(postgres, database, storage, cache, messaging, scanner, apis, workers);
     }
+
+    /// <summary>Replicas as Aspire names them locally: <c>api</c>, <c>api-2</c>, ….</summary>
+    static string ReplicaName(string name, int replica) => replica == 1 ? name : $"{name}-{replica}";
 }

@@ -19,7 +19,7 @@ if (args is ["publish", .. var publishArguments])
 
 var settings = AppHostConfiguration.Read(args);
 var builder = new DistributedApplicationBuilder(settings.Options);
-builder.AddUploads();
+builder.AddUploads(settings.ApiReplicas, settings.WorkerReplicas);
 
 await using var app = builder.Build();
 if (settings.Dashboard is { } dashboard)

@@ -10,8 +10,11 @@ public sealed record UploadsResources(
     RedisResource Cache,
     RabbitMQResource Messaging,
     ScannerResource Scanner,
-    ProjectResource Api,
+    IReadOnlyList<ProjectResource> Apis,
     IReadOnlyList<ProjectResource> Workers)
 {
+    public ProjectResource Api => Apis[0];
     public ProjectResource Worker => Workers[0];
+
+    public IEnumerable<ProjectResource> Projects => Apis.Concat(Workers);
 }

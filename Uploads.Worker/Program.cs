@@ -21,5 +21,4 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-await app.Services.MigrateUploadsDatabaseAsync(app.Lifetime.ApplicationStopping);
-await app.RunAsync();
+await app.RunWithMigrationsAsync(args);

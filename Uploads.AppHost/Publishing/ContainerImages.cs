@@ -1,17 +1,28 @@
 namespace Uploads.AppHost.Publishing;
 
-/// <summary>The images a deployment runs for the backing services; change a tag here and republish.</summary>
+/// <summary>
+/// The images a deployment runs for the backing services, each pinned to a release (never <c>latest</c>, so that a
+/// restart cannot change what runs); change a tag here and republish.
+/// </summary>
 public static class ContainerImages
 {
-    public const string Postgres = "postgres:17";
-    public const string Minio = "minio/minio:latest";
-    public const string MinioClient = "minio/mc:latest";
-    public const string Redis = "redis:7";
-    public const string RabbitMQ = "rabbitmq:4-management";
+    public const string Postgres = "postgres:17.5";
+    public const string Minio = "minio/minio:RELEASE.2025-04-22T22-12-26Z";
+    public const string MinioClient = "minio/mc:RELEASE.2025-04-16T18-13-26Z";
+    public const string Redis = "redis:7.4.2";
+    public const string RabbitMQ = "rabbitmq:4.1.0-management";
 
     /// <summary>The official ClamAV image: clamd, with freshclam keeping the signatures up to date.</summary>
     public const string ClamAv = "clamav/clamav:1.4.3";
 
     /// <summary>The standalone Aspire dashboard: receives OTLP on 18889 (gRPC) and 18890 (HTTP), serves 18888.</summary>
     public const string AspireDashboard = "mcr.microsoft.com/dotnet/aspire-dashboard:9.5";
+
+    /// <summary>The unprivileged user each image runs as in Kubernetes (its own service user; MinIO and mc run as any).</summary>
+    public static int UserOf(string image) => image.Split(':')[0] switch
+    {
+        "postgres" or "redis" or "rabbitmq" => 999,
+        "clamav/clamav" => 100,
+        _ => 1000,
+    };
 }

@@ -11,6 +11,8 @@ public sealed partial class ManifestExpressions(IReadOnlyDictionary<string, Mani
     [GeneratedRegex(@"\{(?<resource>[A-Za-z0-9_-]+)\.(?<property>[A-Za-z0-9_.]+)\}")]
     private static partial Regex ExpressionPattern();
 
+    public static IEnumerable<Match> Matches(string text) => ExpressionPattern().Matches(text);
+
     public static IEnumerable<(string Resource, string Property)> References(string text) =>
         ExpressionPattern().Matches(text).Select(match => (match.Groups["resource"].Value, match.Groups["property"].Value));
 

@@ -9,7 +9,10 @@ namespace Uploads.AppHost.Publishing;
 public static class ManifestPublisher
 {
     /// <summary>The port a project listens on in its container, as .NET images default to.</summary>
-    const int ProjectContainerPort = 8080;
+    public const int ProjectContainerPort = 8080;
+
+    /// <summary>The RabbitMQ user the services connect as; its password is a parameter.</summary>
+    public const string RabbitMQUser = "uploads";
 
     public static void Publish(Resource resource, PublishContext context)
     {
@@ -35,7 +38,8 @@ public static class ManifestPublisher
             Type = "container.v0",
             Image = ContainerImages.Postgres,
             ConnectionString = $"Host={{{name}.bindings.tcp.host}};Port={{{name}.bindings.tcp.port}};Username=postgres;Password={password}",
-            Env = new() { ["POSTGRES_USER"] = "postgres", ["POSTGRES_PASSWORD"] = password },
+            // A subfolder of the volume: a fresh volume's root may hold lost+found, which initdb refuses.
+            Env = new() { ["POSTGRES_USER"] = "postgres", ["POSTGRES_PASSWORD"] = password, ["PGDATA"] = "/var/lib/postgresql/data/pgdata" },
             Bindings = new() { ["tcp"] = new("tcp", "tcp", "tcp", 5432) },
             Volumes = [new($"{name}-data", "/var/lib/postgresql/data")],
             Deployment = new(HealthCheck: ["CMD-SHELL", "pg_isready -U postgres"]),
@@ -116,8 +120,8 @@ public static class ManifestPublisher
         {
             Type = "container.v0",
             Image = ContainerImages.RabbitMQ,
-            ConnectionString = $"amqp://uploads:{password}@{{{name}.bindings.tcp.host}}:{{{name}.bindings.tcp.port}}",
-            Env = new() { ["RABBITMQ_DEFAULT_USER"] = "uploads", ["RABBITMQ_DEFAULT_PASS"] = password },
+            ConnectionString = $"amqp://{RabbitMQUser}:{password}@{{{name}.bindings.tcp.host}}:{{{name}.bindings.tcp.port}}",
+            Env = new() { ["RABBITMQ_DEFAULT_USER"] = RabbitMQUser, ["RABBITMQ_DEFAULT_PASS"] = password },
             Bindings = new()
             {
                 ["tcp"] = new("tcp", "tcp", "tcp", 5672),

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -35,6 +36,8 @@ public static class UploadsDatabaseExtensions
             .AddInterceptors(services.GetRequiredService<FileTransitionMetrics>()));
         builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddSingleton<SyncLeases>();
+        builder.Services.AddSingleton<ClusterLocks>();
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(FileTransitionMetrics.MeterName));
@@ -54,6 +57,66 @@ public static class UploadsDatabaseExtensions
         }
 
         return settings.ConnectionString;
+    }
+
+    /// <summary>The command a deployment's migration job runs: <c>Uploads.Worker migrate</c> applies the migrations and exits.</summary>
+    public const string MigrateCommand = "migrate";
+
+    /// <summary>The command a replica's init container runs: waits until the database has every migration this build knows.</summary>
+    public const string WaitForMigrationsCommand = "wait-for-migrations";
+
+    /// <summary>
+    /// Runs the service, migrating the database first unless <see cref="DatabaseOptions.MigrateOnStartup"/> is off; or,
+    /// given the <see cref="MigrateCommand"/>, only migrates.
+    /// </summary>
+    public static async Task RunWithMigrationsAsync(this IHost app, string[] args)
+    {
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        switch (args)
+        {
+            case [MigrateCommand]:
+                await app.Services.MigrateUploadsDatabaseAsync(stopping);
+                return;
+            case [WaitForMigrationsCommand]:
+                await app.Services.WaitForMigrationsAsync(stopping);
+                return;
+        }
+
+        if (app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+        {
+            await app.Services.MigrateUploadsDatabaseAsync(stopping);
+        }
+
+        await app.RunAsync();
+    }
+
+    /// <summary>Returns once the database has every migration of this build, polling while a migration job runs.</summary>
+    static async Task WaitForMigrationsAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var databases = services.GetRequiredService<UploadsDatabases>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UploadsDatabaseExtensions));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(10));
+        while (true)
+        {
+            try
+            {
+                await using var db = await databases.ForAllTenantsAsync(timeout.Token);
+                var pending = (await db.Database.GetPendingMigrationsAsync(timeout.Token)).ToList();
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+
+                logger.LogInformation("Waiting for {Count} migrations, the first {Migration}", pending.Count, pending[0]);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or RetryLimitExceededException && !timeout.IsCancellationRequested)
+            {
+                logger.LogWarning("Database not reachable yet ({Message}); retrying", ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
+        }
     }
 
     /// <summary>

@@ -22,22 +22,23 @@ public static class ObjectStorageExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton<IAmazonS3>(_ => Client(connection, connection.Endpoint));
+        builder.Services.AddSingleton<IAmazonS3>(services =>
+            Client(connection, connection.Endpoint, services.GetRequiredService<IOptions<StorageOptions>>().Value));
         builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>();
             var s3 = services.GetRequiredService<IAmazonS3>();
             // Signing is local (an HMAC): this client never opens a connection, so the public endpoint need not be reachable from here.
-            var presigner = options.Value.PublicEndpoint is { } publicEndpoint ? Client(connection, publicEndpoint) : s3;
+            var presigner = options.Value.PublicEndpoint is { } publicEndpoint ? Client(connection, publicEndpoint, options.Value) : s3;
             return new ObjectStorage(s3, presigner, options);
         });
         builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
     }
 
-    static AmazonS3Client Client(StorageConnection connection, Uri endpoint) => new(
-        new BasicAWSCredentials(connection.AccessKey, connection.SecretKey),
-        new AmazonS3Config
+    static AmazonS3Client Client(StorageConnection connection, Uri endpoint, StorageOptions options)
+    {
+        var config = new AmazonS3Config
         {
             ServiceURL = endpoint.ToString(),
             AuthenticationRegion = connection.Region,
@@ -45,7 +46,14 @@ public static class ObjectStorageExtensions
             ForcePathStyle = true,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        };
+        if (options.MaxErrorRetry is { } retries)
+        {
+            config.MaxErrorRetry = retries;
+        }
+
+        return new AmazonS3Client(new BasicAWSCredentials(connection.AccessKey, connection.SecretKey), config);
+    }
 }
 
 sealed class StorageHealthCheck(ObjectStorage storage) : IHealthCheck

@@ -17,4 +17,11 @@ public sealed class StorageOptions
     /// name in front of MinIO, say). Presigned POST signatures do not cover the host, so only the URL handed out changes.
     /// </summary>
     public Uri? PublicEndpoint { get; set; }
+
+    /// <summary>
+    /// How many times the storage client retries a failed request itself (with backoff) before the caller sees the
+    /// error; unset, the AWS SDK's default. The worker's own retries and redeliveries come on top of these.
+    /// </summary>
+    [Range(0, 10)]
+    public int? MaxErrorRetry { get; set; }
 }

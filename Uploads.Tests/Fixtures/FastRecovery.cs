@@ -24,10 +24,15 @@ public static class FastRecovery
                 .WithEnvironment("Sync__RetryMaxInterval", "00:00:01")
                 .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01")
                 .WithEnvironment("Sync__RedeliveryDelays__1", "00:00:01")
-                .WithEnvironment("Sync__RedeliveryDelays__2", "00:00:01");
+                .WithEnvironment("Sync__RedeliveryDelays__2", "00:00:01")
+                // The worker retries and redelivers on its own; the storage client's backoff on top would stretch an outage's tests to a minute.
+                .WithEnvironment("Storage__MaxErrorRetry", "1");
         }
 
-        resources.Api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
-            .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
+        foreach (var api in resources.Apis)
+        {
+            api.WithEnvironment("Uploads__ConfirmationGrace", ExpiryGrace)
+                .WithEnvironment("Uploads__PublishTimeout", "00:00:01");
+        }
     }
 }

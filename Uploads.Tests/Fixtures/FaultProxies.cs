@@ -36,7 +36,7 @@ public sealed class FaultProxies : IAsyncDisposable
             worker.WithEnvironment("ConnectionStrings__storage", Through(resources.Storage.ConnectionString, resources.Storage.Port, proxies.Storage));
         }
 
-        foreach (var project in resources.Workers.Prepend(resources.Api))
+        foreach (var project in resources.Projects)
         {
             project.WithEnvironment("ConnectionStrings__uploads", Through(resources.Database.ConnectionString, resources.Postgres.Port, proxies.Database))
                 .WithEnvironment("ConnectionStrings__messaging", Through(resources.Messaging.ConnectionString, resources.Messaging.Port, proxies.Broker))

@@ -52,12 +52,15 @@ public sealed class UploadsStack : IAsyncLifetime
             StateDirectory = StateDirectory,
             Log = line => { lock (log) { log.Add(line); } },
         });
-        // Two workers compete for every message, as in production; the reconciler and leases run fast, so that
-        // recovery tests wait seconds, not minutes.
-        Resources = builder.AddUploads(workerReplicas: 2);
+        // Two APIs share the database and the broker, and three workers compete for every message, as in production;
+        // the reconciler and leases run fast, so that recovery tests wait seconds, not minutes.
+        Resources = builder.AddUploads(apiReplicas: 2, workerReplicas: 3);
         FastRecovery.Apply(Resources);
         Proxies = FaultProxies.RouteThrough(Resources);
-        Resources.Api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString());
+        foreach (var api in Resources.Apis)
+        {
+            api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString());
+        }
         App = builder.Build();
         var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });
 
@@ -96,9 +99,13 @@ public sealed class UploadsStack : IAsyncLifetime
     /// A client calling as <paramref name="user"/> of <paramref name="tenant"/>, with a token the API accepts; its calls go
     /// through <paramref name="handler"/> when one is given (a <see cref="ResponseLog"/>, say).
     /// </summary>
-    public UploadsClient ClientFor(string tenant, string user = "tester", DelegatingHandler? handler = null)
+    public UploadsClient ClientFor(string tenant, string user = "tester", DelegatingHandler? handler = null) =>
+        ClientFor(Resources.Api, tenant, user, handler);
+
+    /// <summary>As <see cref="ClientFor(string, string, DelegatingHandler?)"/>, calling the API replica <paramref name="api"/>.</summary>
+    public UploadsClient ClientFor(ProjectResource api, string tenant, string user = "tester", DelegatingHandler? handler = null)
     {
-        var http = new HttpClient(handler ?? (HttpMessageHandler)new HttpClientHandler()) { BaseAddress = new Uri(Resources.Api.Url) };
+        var http = new HttpClient(handler ?? (HttpMessageHandler)new HttpClientHandler()) { BaseAddress = new Uri(api.Url) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentSigningKey.MintToken(StateDirectory, tenant, user, TimeSpan.FromHours(1)));
         return new UploadsClient(http);
     }

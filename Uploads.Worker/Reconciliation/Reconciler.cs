@@ -13,11 +13,14 @@ namespace Uploads.Worker.Reconciliation;
 /// <summary>
 /// Repairs what a lost or failed message left behind, at start-up and then on a timer: republishes files waiting too long
 /// for their sync (UPLOADED, or SYNCING past their lease because a worker died or a delivery failed), and expires PENDING
-/// uploads whose window closed, aborting their multipart upload and deleting what was uploaded. Every repair is a conditional update, so several workers
-/// can reconcile at once; a duplicate event it may cause is harmless, the consumer being idempotent.
+/// uploads whose window closed, aborting their multipart upload and deleting what was uploaded. One worker of the
+/// deployment reconciles at a time (<see cref="ClusterLock.Reconciler"/>); the others' passes stand by. Every repair is
+/// still a conditional update, so a pass that overlaps another (a lock lost with its connection) repairs nothing twice,
+/// and a duplicate event it may cause is harmless, the consumer being idempotent.
 /// </summary>
 public sealed class Reconciler(
     UploadsDatabases databases,
+    ClusterLocks locks,
     IBus bus,
     ObjectStorage storage,
     IOptions<ReconcilerOptions> options,
@@ -31,19 +34,30 @@ public sealed class Reconciler(
     readonly ReconcilerOptions options = options.Value;
     readonly Counter<long> repairs = meterFactory.Create(MeterName)
         .CreateCounter<long>("uploads.reconciler.repairs", description: "Files the reconciler republished or expired.");
+    readonly Counter<long> passes = meterFactory.Create(MeterName)
+        .CreateCounter<long>("uploads.reconciler.passes", description: "Reconciliation passes, by role: reconciled, or stood by while another worker held the lock.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Interval, clock);
+        var standDownUntil = DateTimeOffset.MinValue;
         do
         {
+            if (clock.GetUtcNow() < standDownUntil)
+            {
+                continue;
+            }
+
             try
             {
                 await ReconcileAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Reconciliation pass failed, trying again in {Interval}: {Message}", options.Interval, ex.Message);
+                // One worker reconciles at a time: one whose broker or storage link is broken leaves the lock to the
+                // others for a while, rather than winning it again and again and repairing nothing.
+                standDownUntil = clock.GetUtcNow() + options.RepublishAfter;
+                logger.LogWarning("Reconciliation pass failed; this worker stands down for {Pause}: {Message}", options.RepublishAfter, ex.Message);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -51,6 +65,13 @@ public sealed class Reconciler(
 
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        await using var held = await locks.TryAcquireAsync(ClusterLock.Reconciler, cancellationToken);
+        passes.Add(1, new KeyValuePair<string, object?>("role", held is null ? "standby" : "reconciled"));
+        if (held is null)
+        {
+            return;
+        }
+
         await RepublishWaitingAsync(cancellationToken);
         await ExpireAbandonedAsync(cancellationToken);
     }

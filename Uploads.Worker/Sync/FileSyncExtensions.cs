@@ -34,7 +34,7 @@ public static class FileSyncExtensions
             host.StopTimeout = sync.Value.StopTimeout + TimeSpan.FromSeconds(10);
         });
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<SyncOptions>>((host, sync) =>
-            host.ShutdownTimeout = sync.Value.StopTimeout + TimeSpan.FromSeconds(15));
+            host.ShutdownTimeout = sync.Value.ShutdownTimeout);
         return builder;
     }
 }

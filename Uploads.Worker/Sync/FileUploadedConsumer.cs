@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Uploads.Domain.Contracts;
+using Uploads.Infrastructure.Messaging;
 
 namespace Uploads.Worker.Sync;
 
@@ -17,7 +18,7 @@ public sealed class FileUploadedConsumerDefinition : ConsumerDefinition<FileUplo
     public FileUploadedConsumerDefinition(IOptions<SyncOptions> options)
     {
         this.options = options.Value;
-        EndpointName = "file-sync";
+        EndpointName = Queues.FileSync;
         ConcurrentMessageLimit = this.options.ConcurrentMessageLimit;
     }
 

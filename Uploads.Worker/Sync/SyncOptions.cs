@@ -44,6 +44,12 @@ public sealed class SyncOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long the worker takes to stop at most: the syncs' <see cref="StopTimeout"/>, then releasing their files and
+    /// closing the bus. A deployment's grace period before SIGKILL must be longer.
+    /// </summary>
+    public TimeSpan ShutdownTimeout => StopTimeout + TimeSpan.FromSeconds(15);
+
     [Range(1, 256)]
     public int ConcurrentMessageLimit { get; set; } = 8;
 }

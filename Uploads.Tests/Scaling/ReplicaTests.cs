@@ -1,0 +1,169 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Uploads.Api.Events;
+using Uploads.AppHost;
+using Uploads.AppHost.Dashboard;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Data;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Scaling;
+
+/// <summary>
+/// The shared stack runs as a scaled-out deployment does: two APIs and three workers on one database and one broker
+/// (<c>--api-replicas 2 --worker-replicas 3</c>). What must happen once happens once, whichever replica does it.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class ReplicaTests(UploadsStack stack)
+{
+    const string Tenant = "replicas";
+
+    [Fact]
+    public void The_AppHost_takes_its_replica_counts_from_the_command_line()
+    {
+        var settings = AppHostConfiguration.Read(["--api-replicas", "2", "--worker-replicas", "3"]);
+
+        Assert.Equal((2, 3), (settings.ApiReplicas, settings.WorkerReplicas));
+        Assert.Equal((1, 1), (AppHostConfiguration.Read([]).ApiReplicas, AppHostConfiguration.Read([]).WorkerReplicas));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AppHostConfiguration.Read(["--worker-replicas", "0"]));
+    }
+
+    [Fact]
+    public async Task A_thousand_files_through_two_APIs_and_three_workers_each_sync_exactly_once()
+    {
+        const int count = 1000;
+        Assert.Equal(["api", "api-2"], stack.Resources.Apis.Select(a => a.Name));
+        Assert.Equal(3, stack.Resources.Workers.Count);
+        var clients = stack.Resources.Apis.Select(api => stack.ClientFor(api, Tenant)).ToArray();
+        var before = await SettledMetricsAsync();
+
+        var contents = Enumerable.Range(0, count).Select(i => UploadsClient.RandomBytes(1024 + i)).ToArray();
+        var fileIds = new Guid[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        {
+            // Asked of one API, confirmed through the other: a replica serves any file of its tenant.
+            var ticket = await clients[i % 2].RequestUploadAsync($"replica-{i}.bin", contents[i].Length, UploadsClient.Sha256Of(contents[i]));
+            await UploadsClient.UploadToStorageAsync(ticket, contents[i]);
+            await clients[(i + 1) % 2].ConfirmAsync((ticket.FileId, contents[i].Length));
+            fileIds[i] = ticket.FileId;
+        });
+
+        await Eventually.TrueAsync(
+            async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = ANY(@ids) AND status = 'SYNCED'", ("ids", fileIds)) == count,
+            $"all {count} files to be SYNCED", TimeSpan.FromMinutes(4));
+
+        var digests = await DigestsAsync(fileIds);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(UploadsClient.Sha256Of(contents[i]), digests[fileIds[i]]);
+        }
+
+        Assert.Equal(0, await stack.CountAsync(
+            "SELECT count(*) FROM (SELECT file_id FROM file_transitions WHERE file_id = ANY(@ids) GROUP BY file_id, status HAVING count(*) <> 1) AS repeated",
+            ("ids", fileIds)));
+
+        // Every worker took its share from the one queue.
+        var after = await SettledMetricsAsync();
+        foreach (var worker in stack.Resources.Workers)
+        {
+            Assert.True(Synced(after, worker.Name) > Synced(before, worker.Name), $"{worker.Name} synced none of the files");
+        }
+    }
+
+    [Fact]
+    public async Task Either_API_streams_the_transitions_of_a_file_the_other_confirmed()
+    {
+        var (first, second) = (stack.ClientFor(stack.Resources.Apis[0], Tenant), stack.ClientFor(stack.Resources.Apis[1], Tenant));
+        foreach (var (uploader, watcher) in new[] { (first, second), (second, first) })
+        {
+            var content = UploadsClient.RandomBytes(2048);
+            var ticket = await uploader.RequestUploadAsync("watched.bin", content.Length, UploadsClient.Sha256Of(content));
+            using var response = await watcher.Http.GetAsync($"/files/{ticket.FileId}/events", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            var reading = ReadAllAsync(response);
+
+            await UploadsClient.UploadToStorageAsync(ticket, content);
+            await uploader.ConfirmAsync((ticket.FileId, content.Length));
+            var events = await reading.WaitAsync(Eventually.DefaultTimeout);
+
+            Assert.Equal([FileStatus.Pending, FileStatus.Uploaded, FileStatus.Syncing, FileStatus.Synced], events.Select(e => e.Data.Status));
+        }
+    }
+
+    /// <summary>
+    /// The reconciler runs once per deployment: while the test holds its lock, every worker's pass stands by and an
+    /// abandoned upload stays PENDING; once the lock is free, one of them expires it, once.
+    /// </summary>
+    [Fact]
+    public async Task The_reconciler_stands_by_in_every_worker_while_another_holds_its_lock_then_expires_once()
+    {
+        var ticket = await stack.ClientFor(Tenant).RequestUploadAsync("abandoned.bin", 10);
+        await using (var holder = stack.OpenDatabase())
+        {
+            await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", holder))
+            {
+                take.Parameters.AddWithValue("key", (long)ClusterLock.Reconciler);
+                await take.ExecuteNonQueryAsync();
+            }
+
+            var held = await SettledMetricsAsync();
+            await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 hour' WHERE id = @id", ("id", ticket.FileId));
+            await Eventually.MatchesAsync(SettledMetricsAsync,
+                now => stack.Resources.Workers.All(w => StandingBy(now, w.Name) > StandingBy(held, w.Name)),
+                "every worker's reconciler to come round and stand by");
+
+            Assert.Equal(FileStatus.Pending, (await stack.ClientFor(Tenant).GetFileAsync(ticket.FileId)).Status);
+        }
+
+        await stack.ClientFor(Tenant).WaitForStatusAsync(ticket.FileId, FileStatus.Expired);
+        Assert.Equal(1, await stack.CountAsync(
+            "SELECT count(*) FROM file_transitions WHERE file_id = @id AND status = 'EXPIRED'", ("id", ticket.FileId)));
+    }
+
+    async Task<Dictionary<Guid, string>> DigestsAsync(Guid[] fileIds)
+    {
+        await using var connection = stack.OpenDatabase();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT id, sha256 FROM files WHERE id = ANY(@ids)", connection);
+        command.Parameters.AddWithValue("ids", fileIds);
+        await using var reader = await command.ExecuteReaderAsync();
+        var digests = new Dictionary<Guid, string>();
+        while (await reader.ReadAsync())
+        {
+            digests[reader.GetGuid(0)] = reader.GetString(1);
+        }
+
+        return digests;
+    }
+
+    /// <summary>The metrics once every worker has exported after this moment (each export carries cumulative totals).</summary>
+    async Task<IReadOnlyList<MetricView>> SettledMetricsAsync()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return await Eventually.MatchesAsync(
+            stack.Dashboard.MetricsAsync,
+            all => stack.Resources.Workers.All(w => all.Any(m => m.Service == w.Name && m.Points.Any(p => p.TimeMs > now))),
+            "every worker to export its metrics once more");
+    }
+
+    static double Synced(IReadOnlyList<MetricView> metrics, string worker) => Sum(metrics, worker, "uploads.files.transitions", "uploads.file.status", "SYNCED");
+
+    static double StandingBy(IReadOnlyList<MetricView> metrics, string worker) => Sum(metrics, worker, "uploads.reconciler.passes", "role", "standby");
+
+    static double Sum(IReadOnlyList<MetricView> metrics, string service, string name, string attribute, string value) => metrics
+        .Where(m => m.Service == service && m.Name == name)
+        .SelectMany(m => m.Points)
+        .Where(p => p.Attributes.GetValueOrDefault(attribute) == value)
+        .Sum(p => p.Value ?? 0);
+
+    static async Task<List<SseItem<FileStatusEvent>>> ReadAllAsync(HttpResponseMessage response)
+    {
+        var stream = await response.Content.ReadAsStreamAsync();
+        var events = new List<SseItem<FileStatusEvent>>();
+        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<FileStatusEvent>(data, UploadsClient.Json)!).EnumerateAsync())
+        {
+            events.Add(item);
+        }
+
+        return events;
+    }
+}
