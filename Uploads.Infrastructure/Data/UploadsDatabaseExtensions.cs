@@ -25,10 +25,11 @@ public static class UploadsDatabaseExtensions
 
         // Pooled: creating a context's services per request costs more than the request's own work. A context carries
         // its tenant, so UploadsDatabases sets the tenant, or all tenants, on every lease (a test checks a reused context).
+        var retries = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton<FileTransitionMetrics>();
         builder.Services.AddPooledDbContextFactory<UploadsDbContext>((services, options) => options
             .UseNpgsql(WithPreparedStatements(connectionString), npgsql => npgsql
-                .EnableRetryOnFailure()
+                .EnableRetryOnFailure(retries.MaxRetryCount, retries.MaxRetryDelay, errorCodesToAdd: null)
                 .ConfigureDataSource(dataSource => dataSource.ConfigureTracing(tracing => tracing
                     // Commands join the trace of the work that ran them; the reconciler's polling starts no traces of its own.
                     .ConfigureCommandFilter(_ => Activity.Current is not null)
@@ -37,7 +38,7 @@ public static class UploadsDatabaseExtensions
         builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddSingleton<SyncLeases>();
         builder.Services.AddSingleton<ClusterLocks>();
-        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(FileTransitionMetrics.MeterName));

@@ -9,8 +9,10 @@ namespace Uploads.Tests.Fixtures;
 /// delays for a second or three, a worker is killed and started again, the broker is restarted. Each round makes every
 /// kind once, in a shuffled order; the seed makes a run repeatable.
 /// </summary>
-public sealed class ChaosMonkey(DistributedApplication app, UploadsResources resources, FaultProxies proxies, int seed)
+/// <param name="longestHold">How long a fault may last; each lasts a third of this or more, with a pause of a sixth to a half of it after.</param>
+public sealed class ChaosMonkey(DistributedApplication app, UploadsResources resources, FaultProxies proxies, int seed, TimeSpan? longestHold = null)
 {
+    readonly int longestHoldMs = (int)(longestHold ?? TimeSpan.FromSeconds(3)).TotalMilliseconds;
     readonly Random random = new(seed);
     readonly ConcurrentDictionary<string, int> injected = new();
 
@@ -32,9 +34,9 @@ public sealed class ChaosMonkey(DistributedApplication app, UploadsResources res
             {
                 foreach (var (name, fault) in faults.OrderBy(_ => random.Next()).ToList())
                 {
-                    await fault(TimeSpan.FromMilliseconds(random.Next(1000, 3000)));
+                    await fault(TimeSpan.FromMilliseconds(random.Next(longestHoldMs / 3, longestHoldMs)));
                     injected.AddOrUpdate(name, 1, (_, n) => n + 1);
-                    await Task.Delay(TimeSpan.FromMilliseconds(random.Next(500, 1500)), CancellationToken.None);
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.Next(longestHoldMs / 6, longestHoldMs / 2)), CancellationToken.None);
                 }
             }
         }

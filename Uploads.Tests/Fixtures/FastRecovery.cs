@@ -13,6 +13,13 @@ public static class FastRecovery
 
     public static void Apply(UploadsResources resources)
     {
+        // A database outage reaches the callers (503, a redelivery) in seconds rather than after EF Core's minute of retries.
+        foreach (var project in resources.Projects)
+        {
+            project.WithEnvironment("Database__MaxRetryCount", "3")
+                .WithEnvironment("Database__MaxRetryDelay", "00:00:01");
+        }
+
         foreach (var worker in resources.Workers)
         {
             worker.WithEnvironment("Reconciler__Interval", "00:00:00.500")
