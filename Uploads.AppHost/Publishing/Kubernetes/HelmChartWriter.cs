@@ -140,13 +140,16 @@ public static class HelmChartWriter
                         ["inCluster"] = true,
                         ["image"] = resource.Image!,
                         ["runAsUser"] = ContainerImages.UserOf(resource.Image!),
-                        ["resources"] = Resources("100m", "256Mi", "1", "1Gi"),
-                        ["storage"] = resource.Volumes is { Count: > 0 } ? "10Gi" : "",
+                        ["resources"] = Resources("100m", "256Mi", "1", resource.Deployment.MemoryLimit),
                         ["external"] = new Dictionary<string, object>
                         {
                             ["connectionStringSecret"] = new Dictionary<string, object> { ["name"] = "", ["key"] = "connectionString" },
                         },
                     };
+                    if (resource.Volumes is { Count: > 0 })
+                    {
+                        service["storage"] = "10Gi";
+                    }
                     if (IsExternal(resource))
                     {
                         service["ingress"] = Ingress(enabled: false);

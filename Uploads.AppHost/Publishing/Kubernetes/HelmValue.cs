@@ -26,7 +26,7 @@ public sealed class HelmValue
         return this;
     }
 
-    public bool IsLiteral => parts.All(part => part.Literal is not null);
+    bool IsLiteral => parts.All(part => part.Literal is not null);
 
     public override string ToString()
     {
