@@ -7,7 +7,7 @@ using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Api.Uploads;
 
-/// <summary>Single-part uploads: a presigned POST form per file, or the file that already holds the declared digest.</summary>
+/// <summary>Single-part uploads: a presigned POST form or PUT per file, or the file that already holds the declared digest.</summary>
 public sealed class PresignedUploads(
     UploadsDatabases databases,
     UploadRecords records,
@@ -37,7 +37,7 @@ public sealed class PresignedUploads(
                 ?? throw new InvalidOperationException($"The PENDING file with digest {upload.Sha256} vanished during the request.");
         }
 
-        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(file), IsNew: true, Conflict: null);
+        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(file, upload.Method), IsNew: true, Conflict: null);
     }
 
     async Task<UploadRequestOutcome<UploadTicket>?> FindByDigestAsync(string tenantId, ValidatedUpload upload, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ public sealed class PresignedUploads(
         if (await records.FindSyncedAsync(tenantId, digest, upload.Size, cancellationToken) is { } synced)
         {
             return new UploadRequestOutcome<UploadTicket>(
-                new UploadTicket(synced.Id, synced.Status, null, null, null, Deduplicated: true, TraceIds.Current), IsNew: false, Conflict: null);
+                new UploadTicket(synced.Id, synced.Status, null, null, null, null, null, Deduplicated: true, TraceIds.Current), IsNew: false, Conflict: null);
         }
 
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
@@ -83,15 +83,25 @@ public sealed class PresignedUploads(
             }
         }
 
-        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(pending), IsNew: false, Conflict: null);
+        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(pending, upload.Method), IsNew: false, Conflict: null);
     }
 
-    async Task<UploadTicket> TicketAsync(FileRecord file)
+    async Task<UploadTicket> TicketAsync(FileRecord file, UploadMethod method)
     {
+        if (method == UploadMethod.Put)
+        {
+            // Validation required a size, and a PENDING file found by digest has the same declared size.
+            var length = file.DeclaredSize ?? throw new InvalidOperationException($"File {file.Id} has no declared size to sign a PUT for.");
+            var url = await storage.PresignUploadPutAsync(file.UploadKey, file.ContentType, length, file.UploadExpiresAt);
+            metrics.PresignedPut();
+            return new UploadTicket(file.Id, file.Status, url.ToString(), "PUT", null,
+                new Dictionary<string, string> { ["Content-Type"] = file.ContentType }, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
+        }
+
         var (minLength, maxLength) = file.DeclaredSize is { } size ? (size, size) : (0L, options.MaxFileBytes);
         var form = await storage.CreateUploadFormAsync(file.UploadKey, file.ContentType, minLength, maxLength, file.UploadExpiresAt);
         metrics.PresignedPost();
-        return new UploadTicket(file.Id, file.Status, form.Url.ToString(), form.Fields, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
+        return new UploadTicket(file.Id, file.Status, form.Url.ToString(), "POST", form.Fields, null, file.UploadExpiresAt, Deduplicated: false, TraceIds.Current);
     }
 }
 

@@ -20,6 +20,8 @@ public sealed class UploadMetrics
 
     public void PresignedPost() => presignedUrls.Add(1, new KeyValuePair<string, object?>("uploads.url.kind", "post"));
 
+    public void PresignedPut() => presignedUrls.Add(1, new KeyValuePair<string, object?>("uploads.url.kind", "put"));
+
     public void PresignedParts(int count) => presignedUrls.Add(count, new KeyValuePair<string, object?>("uploads.url.kind", "part"));
 
     /// <param name="result">What the confirmation answered for the file.</param>

@@ -13,6 +13,13 @@ public sealed class UploadOptions
     [Range(typeof(TimeSpan), "00:00:10", "7.00:00:00")]
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How single-part uploads are sent when a request does not say: <c>POST</c> (a form), or <c>PUT</c> for storage
+    /// that refuses presigned POST (Cloudflare R2).
+    /// </summary>
+    [RegularExpression("^(POST|PUT)$")]
+    public string DefaultUploadMethod { get; set; } = "POST";
+
     /// <summary>How long the part URLs of a multipart upload stay valid: large files take longer to send.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan MultipartUploadLifetime { get; set; } = TimeSpan.FromHours(2);

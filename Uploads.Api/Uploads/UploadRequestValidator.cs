@@ -3,7 +3,14 @@ using System.Text.RegularExpressions;
 namespace Uploads.Api.Uploads;
 
 /// <summary>What is left of an <see cref="UploadRequest"/> once it passed validation: every field checked and normalised.</summary>
-public sealed record ValidatedUpload(string Filename, string? ExternalId, string ContentType, long? Size, string? Sha256);
+public sealed record ValidatedUpload(string Filename, string? ExternalId, string ContentType, long? Size, string? Sha256, UploadMethod Method = UploadMethod.Post);
+
+/// <summary>How the client sends a single-part upload to storage.</summary>
+public enum UploadMethod
+{
+    Post,
+    Put,
+}
 
 public enum UploadRejection
 {
@@ -50,6 +57,16 @@ public static partial class UploadRequestValidator
             errors["sha256"] = ["sha256 is the hex SHA-256 digest of the content: 64 characters 0-9, a-f."];
         }
 
+        var method = UploadMethodOf(request.Method ?? options.DefaultUploadMethod);
+        if (method is null)
+        {
+            errors["method"] = ["method is POST (a form upload) or PUT (the file as the body)."];
+        }
+        else if (method == UploadMethod.Put && request.Size is null)
+        {
+            errors["size"] = ["size is required for a PUT upload: its exact length is signed."];
+        }
+
         var contentType = "";
         if (request.ContentType is not null && !ContentTypes.TryNormalize(request.ContentType, out contentType))
         {
@@ -87,8 +104,15 @@ public static partial class UploadRequestValidator
             });
         }
 
-        return UploadValidation.Accepted(new ValidatedUpload(filename!, externalId, contentType, request.Size, sha256));
+        return UploadValidation.Accepted(new ValidatedUpload(filename!, externalId, contentType, request.Size, sha256, method!.Value));
     }
+
+    static UploadMethod? UploadMethodOf(string method) => method switch
+    {
+        "POST" => UploadMethod.Post,
+        "PUT" => UploadMethod.Put,
+        _ => null,
+    };
 
     static string? FilenameProblem(string? filename) => filename switch
     {

@@ -19,9 +19,9 @@ public static class UploadsApi
 
         files.MapPost("/presigned-upload", RequestUpload)
             .WithName("RequestUpload")
-            .WithSummary("Ask for a presigned POST for one file")
+            .WithSummary("Ask for a presigned POST (or PUT) for one file")
             .RequireRateLimiting(RateLimitingExtensions.Presign)
-            .WithDescription("Creates a PENDING file (201) and returns the URL and form fields for a multipart/form-data POST straight to storage; the file goes last, in a field named `file`. With a `sha256` already SYNCED, answers 200 with `deduplicated: true` and no upload fields; with a `sha256` still PENDING, answers 200 with that file and fresh fields.");
+            .WithDescription("Creates a PENDING file (201) and returns the URL and form fields for a multipart/form-data POST straight to storage; the file goes last, in a field named `file`. With `method: \"PUT\"` (and a `size`), answers with a presigned PUT instead: send the file as the body with exactly the `headers` given. With a `sha256` already SYNCED, answers 200 with `deduplicated: true` and no upload fields; with a `sha256` still PENDING, answers 200 with that file and fresh fields.");
 
         files.MapPost("/confirm-uploads", ConfirmUploads)
             .RequireRateLimiting(RateLimitingExtensions.Confirm)

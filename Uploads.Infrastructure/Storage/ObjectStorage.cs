@@ -51,6 +51,28 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
         return new UploadForm(new Uri(post.Url), post.Fields);
     }
 
+    /// <summary>
+    /// A presigned PUT of the whole object, for clients that send the file as the body: signed for exactly
+    /// <paramref name="length"/> bytes and <paramref name="contentType"/> (both signed headers, which S3 and MinIO
+    /// enforce). A local HMAC, no call to storage.
+    /// </summary>
+    public async Task<Uri> PresignUploadPutAsync(string key, string contentType, long length, DateTimeOffset expiresAt)
+    {
+        var request = new GetPreSignedUrlRequest
+        {
+            BucketName = options.Bucket,
+            Key = key,
+            Verb = HttpVerb.PUT,
+            ContentType = contentType,
+            Expires = expiresAt.UtcDateTime,
+            Protocol = SigningProtocol,
+        };
+        request.Headers.ContentLength = length;
+        return new Uri(await presigner.GetPreSignedURLAsync(request));
+    }
+
+    Protocol SigningProtocol => presigner.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP;
+
     /// <summary>The object's size, or <c>null</c> when there is no such object.</summary>
     public async Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken)
     {
@@ -133,7 +155,7 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
             UploadId = uploadId,
             PartNumber = partNumber,
             Expires = expiresAt.UtcDateTime,
-            Protocol = presigner.Config.ServiceURL?.StartsWith("https", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTPS : Protocol.HTTP,
+            Protocol = SigningProtocol,
         };
         request.Headers.ContentLength = length;
         return new Uri(await presigner.GetPreSignedURLAsync(request));

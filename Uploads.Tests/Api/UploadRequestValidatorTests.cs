@@ -120,4 +120,45 @@ public sealed class UploadRequestValidatorTests
 
         Assert.Equal(expected, validation.Rejection);
     }
+
+    [Theory]
+    [InlineData(null, UploadMethod.Post)]
+    [InlineData("POST", UploadMethod.Post)]
+    [InlineData("PUT", UploadMethod.Put)]
+    public void The_method_is_POST_unless_PUT_is_asked(string? method, UploadMethod expected)
+    {
+        var validation = UploadRequestValidator.Validate(new UploadRequest("a.txt", null, null, 10, null, method), Options);
+
+        Assert.Equal(expected, validation.Upload!.Method);
+    }
+
+    [Theory]
+    [InlineData("put")]
+    [InlineData("DELETE")]
+    [InlineData("PUT\r\nX-Injected: 1")]
+    [InlineData("")]
+    public void Any_other_method_is_refused(string method)
+    {
+        var validation = UploadRequestValidator.Validate(new UploadRequest("a.txt", null, null, 10, null, method), Options);
+
+        Assert.Equal(UploadRejection.Invalid, validation.Rejection);
+        Assert.Contains("method", validation.Errors.Keys);
+    }
+
+    [Fact]
+    public void A_PUT_needs_the_size_it_signs()
+    {
+        var validation = UploadRequestValidator.Validate(new UploadRequest("a.txt", null, null, null, null, "PUT"), Options);
+
+        Assert.Equal(UploadRejection.Invalid, validation.Rejection);
+        Assert.Contains("size", validation.Errors.Keys);
+    }
+
+    [Fact]
+    public void A_deployment_may_make_PUT_the_default()
+    {
+        var options = new UploadOptions { MaxFileBytes = 1000, AllowedContentTypes = ["text/*"], DefaultUploadMethod = "PUT" };
+
+        Assert.Equal(UploadMethod.Put, UploadRequestValidator.Validate(new UploadRequest("a.txt", null, null, 10, null), options).Upload!.Method);
+    }
 }

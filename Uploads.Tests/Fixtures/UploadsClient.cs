@@ -25,10 +25,11 @@ public sealed class UploadsClient(HttpClient api)
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => api.PostAsJsonAsync(path, body, Json);
 
-    public async Task<UploadTicket> RequestUploadAsync(string filename, long? size = null, string? sha256 = null, string? externalId = null, string? contentType = null)
+    public async Task<UploadTicket> RequestUploadAsync(
+        string filename, long? size = null, string? sha256 = null, string? externalId = null, string? contentType = null, string? method = null)
     {
         using var response = await PostJsonAsync("/files/presigned-upload",
-            new { filename, size, sha256, external_id = externalId, content_type = contentType });
+            new { filename, size, sha256, external_id = externalId, content_type = contentType, method });
         await EnsureSuccessAsync(response);
         return (await response.Content.ReadFromJsonAsync<UploadTicket>(Json))!;
     }

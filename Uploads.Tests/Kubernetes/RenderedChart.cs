@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Uploads.AppHost;
 using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Publishing;
+using Uploads.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
 
 namespace Uploads.Tests.Kubernetes;
@@ -82,33 +82,9 @@ public sealed class RenderedChart : IAsyncLifetime
         return output;
     }
 
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments, string? input = null)
-    {
-        var startInfo = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = ValidatorDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-            process.StandardInput.Close();
-        }
-
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    /// <summary>A program of the validator's folder (helm, node), run there.</summary>
+    public static Task<(int ExitCode, string Output, string Errors)> RunAsync(string program, IEnumerable<string> arguments, string? input = null) =>
+        CommandLine.RunAsync(program, arguments, input, ValidatorDirectory);
 
     /// <summary>The objects of a rendering, as YAML nodes.</summary>
     public static IReadOnlyList<YamlMappingNode> Objects(string rendered)
