@@ -5,6 +5,7 @@ using Uploads.Api.Problems;
 using Uploads.Api.Reads;
 using Uploads.Api.Security;
 using Uploads.Api.Serialization;
+using Uploads.Api.StorageEvents;
 using Uploads.Api.Uploads;
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
@@ -28,6 +29,7 @@ builder.AddMessaging();
 builder.AddFileUploads();
 builder.AddFileReads();
 builder.AddFileEvents();
+builder.AddStorageEvents();
 
 var app = builder.Build();
 
@@ -50,5 +52,6 @@ if (app.Environment.IsDevelopment())
 app.MapUploadsApi();
 app.MapReadsApi();
 app.MapEventsApi();
+app.MapStorageEventsApi();
 
 await app.RunWithMigrationsAsync(args);

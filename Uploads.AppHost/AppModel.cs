@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Tokens;
 
@@ -6,6 +7,9 @@ namespace Uploads.AppHost;
 /// <summary>The Uploads app model: what runs, and what each part is given to reach the others.</summary>
 public static class AppModel
 {
+    /// <summary>The API's endpoint for storage events (<c>StorageEventsApi.Path</c>).</summary>
+    public const string StorageEventsPath = "/storage/events";
+
     /// <param name="apiReplicas">API processes serving the same database and broker (<c>api</c>, <c>api-2</c>, …), each on its own port.</param>
     /// <param name="workerReplicas">Worker processes competing for the same queue (<c>worker</c>, <c>worker-2</c>, …).</param>
     public static UploadsResources AddUploads(this DistributedApplicationBuilder builder, int apiReplicas = 1, int workerReplicas = 1)
@@ -64,6 +68,17 @@ public static class AppModel
         var apis = Enumerable.Range(1, builder.Options.IsPublishMode ? 1 : apiReplicas)
             .Select(replica => AddApi(ReplicaName("api", replica)))
             .ToList();
+
+        // Storage reports what it stores (ObjectCreated events) to the API, which confirms the upload itself: a client
+        // that never confirms (Uppy's single-part flow) still gets its file synced.
+        EnvironmentValue eventsSecret = builder.Options.IsPublishMode
+            ? builder.AddParameter("storage-events-secret", "The token storage sends its object events to the API with; 32 characters or more.", secret: true)
+            : Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        storage.WithEventsTo(apis[0], StorageEventsPath, eventsSecret);
+        foreach (var api in apis)
+        {
+            api.WithEnvironment("StorageEvents__Secret", eventsSecret);
+        }
 
         // Only the worker reads file content, so only it scans.
         var workers = Enumerable.Range(1, builder.Options.IsPublishMode ? 1 : workerReplicas)

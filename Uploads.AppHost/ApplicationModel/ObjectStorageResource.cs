@@ -22,6 +22,9 @@ public sealed class ObjectStorageResource(string name, int port, string storageS
 
     public IEnumerable<EnvironmentValue> BrowserOrigins => Annotations.OfType<BrowserOriginAnnotation>().Select(a => a.Origin);
 
+    /// <summary>Where the storage reports created objects; none, and only clients confirm uploads.</summary>
+    public StorageEventsAnnotation? Events => Annotations.OfType<StorageEventsAnnotation>().LastOrDefault();
+
     public ObjectStorageResource WithBucket(string bucket)
     {
         Bucket = bucket;
@@ -32,6 +35,21 @@ public sealed class ObjectStorageResource(string name, int port, string storageS
     public ObjectStorageResource WithBrowserOrigin(EnvironmentValue origin)
     {
         Annotate(new BrowserOriginAnnotation(origin));
+        return this;
+    }
+
+    /// <summary>Reports every object created to <paramref name="target"/>'s <paramref name="path"/>, authenticated by <paramref name="secret"/>.</summary>
+    public ObjectStorageResource WithEventsTo(ProjectResource target, string path, EnvironmentValue secret)
+    {
+        Annotate(new StorageEventsAnnotation(target, path, secret));
+        return this;
+    }
+
+    /// <summary>Sends the events through <paramref name="url"/> (a proxy in front of the target) when run locally.</summary>
+    public ObjectStorageResource WithEventsRoutedThrough(string url)
+    {
+        var events = Events ?? throw new InvalidOperationException($"{Name} reports no events to route.");
+        Annotate(events with { LocalUrl = url });
         return this;
     }
 

@@ -38,6 +38,11 @@ public static class ComposeWriter
                 service["image"] = resource.Image!;
             }
 
+            if (resource.Entrypoint is { } entrypoint)
+            {
+                service["entrypoint"] = entrypoint;
+            }
+
             if (resource.Args is { Count: > 0 } args)
             {
                 service["command"] = args.Select(expressions.Resolve).ToList();

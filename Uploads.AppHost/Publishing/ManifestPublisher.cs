@@ -62,6 +62,15 @@ public static class ManifestPublisher
     {
         var name = storage.Name;
         var accessKey = context.Expression(new ParameterResource($"{name}-access-key", Secret: true, "MinIO's root user (the services' access key)."));
+        // MinIO's webhook target UPLOADS: every object created in the bucket is reported to the API, which confirms uploads.
+        var notifications = storage.Events is { } events
+            ? new Dictionary<string, string>
+            {
+                ["MINIO_NOTIFY_WEBHOOK_ENABLE_UPLOADS"] = "on",
+                ["MINIO_NOTIFY_WEBHOOK_ENDPOINT_UPLOADS"] = $"{{{events.Target.Name}.bindings.http.url}}{events.Path}",
+                ["MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_UPLOADS"] = context.Expression(events.Secret),
+            }
+            : new Dictionary<string, string>();
         var secretKey = context.Expression(new ParameterResource($"{name}-secret-key", Secret: true, "MinIO's root password (the services' secret key); 8 characters or more."));
         context.Add(name, new ManifestResource
         {
@@ -69,12 +78,12 @@ public static class ManifestPublisher
             Image = ContainerImages.Minio,
             ConnectionString = $"Endpoint={{{name}.bindings.http.url}};AccessKey={accessKey};SecretKey={secretKey}",
             Args = ["server", "/data", "--console-address", ":9001"],
-            Env = new()
+            Env = new Dictionary<string, string>
             {
                 ["MINIO_ROOT_USER"] = accessKey,
                 ["MINIO_ROOT_PASSWORD"] = secretKey,
                 ["MINIO_API_CORS_ALLOW_ORIGIN"] = string.Join(',', storage.BrowserOrigins.Select(context.Expression)),
-            },
+            }.Concat(notifications).ToDictionary(),
             Bindings = new()
             {
                 // Browsers POST and PUT uploads here, through the public endpoint the API signs URLs for.
@@ -88,7 +97,10 @@ public static class ManifestPublisher
         {
             Type = "container.v0",
             Image = ContainerImages.MinioClient,
-            Args = ["mb", "--ignore-existing", $"storage/{storage.Bucket}"],
+            Entrypoint = "/bin/sh",
+            Args = ["-c", storage.Events is null
+                ? $"mc mb --ignore-existing storage/{storage.Bucket}"
+                : $"mc mb --ignore-existing storage/{storage.Bucket} && mc event add --ignore-existing storage/{storage.Bucket} arn:minio:sqs::UPLOADS:webhook --event put"],
             Env = new() { ["MC_HOST_storage"] = $"http://{accessKey}:{secretKey}@{{{name}.bindings.http.host}}:{{{name}.bindings.http.port}}" },
             Deployment = new(DependsOn: [name], RunsToCompletion: true),
         });

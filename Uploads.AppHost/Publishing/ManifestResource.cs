@@ -12,6 +12,9 @@ public sealed class ManifestResource
     public required string Type { get; init; }
     public string? Image { get; init; }
 
+    /// <summary><c>container.v0</c>: the program to run instead of the image's own entry point.</summary>
+    public string? Entrypoint { get; init; }
+
     /// <summary><c>dockerfile.v0</c>: the Dockerfile, relative to the manifest.</summary>
     public string? Path { get; init; }
 

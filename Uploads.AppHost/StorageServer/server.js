@@ -1,5 +1,6 @@
 'use strict';
-// Runs s3rver for the AppHost: the same server its CLI starts, with two things s3rver gets wrong put right.
+// Runs s3rver for the AppHost: the same server its CLI starts, with two things s3rver gets wrong put right, and its
+// object events sent on as MinIO's webhook sends them, when UPLOADS_STORAGE_EVENTS_URL is set.
 //   node server.js DIRECTORY ADDRESS PORT BUCKET CORS_XML
 const fs = require('fs');
 const S3rver = require('s3rver');
@@ -39,6 +40,34 @@ const server = new S3rver({
   port: Number(port),
   configureBuckets: [{ name: bucket, configs: [fs.readFileSync(cors)] }],
 });
+// s3rver emits an S3 event notification ({"Records": [...]}) for every object created or deleted. Each creation is POSTed
+// with the shared token, tried three times; one that cannot be delivered leaves its upload to the client's confirmation.
+const eventsUrl = process.env.UPLOADS_STORAGE_EVENTS_URL;
+if (eventsUrl) {
+  const token = process.env.UPLOADS_STORAGE_EVENTS_SECRET;
+  server.on('event', async event => {
+    if (!event.Records[0].eventName.startsWith('ObjectCreated:')) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await fetch(eventsUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(event),
+          signal: AbortSignal.timeout(5000),
+        });
+        if (response.ok) return;
+        throw new Error(`HTTP ${response.status}`);
+      } catch (error) {
+        if (attempt === 3) {
+          console.error(`storage event ${event.Records[0].eventName} ${event.Records[0].s3.object.key} not delivered: ${error.message}`);
+          return;
+        }
+        await new Promise(resolve => setTimeout(resolve, 500 * attempt));
+      }
+    }
+  });
+}
+
 server.run().then(
   ({ port: listening }) => console.log(`s3rver listening on ${address}:${listening}`),
   error => {

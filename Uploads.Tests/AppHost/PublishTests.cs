@@ -207,9 +207,22 @@ public sealed partial class PublishTests : IAsyncLifetime
 
         var storage = (YamlMappingNode)Service("storage")["environment"];
         Assert.Matches(@"^\$\{APP_ORIGIN:\?", Scalar(storage, "MINIO_API_CORS_ALLOW_ORIGIN"));
-        // The bucket is created and nothing else: no anonymous (public) policy is ever set on it.
-        Assert.Equal(["mb", "--ignore-existing", "storage/uploads"], Sequence(Service("storage-init"), "command"));
+        // The bucket is created and subscribed to the API's storage events, and nothing else: no anonymous (public) policy is ever set on it.
+        Assert.Equal("/bin/sh", Scalar(Service("storage-init"), "entrypoint"));
+        Assert.Equal(
+            ["-c", "mc mb --ignore-existing storage/uploads && mc event add --ignore-existing storage/uploads arn:minio:sqs::UPLOADS:webhook --event put"],
+            Sequence(Service("storage-init"), "command"));
         Assert.DoesNotMatch("(?i)anonymous|policy|public-read", composeText);
+    }
+
+    [Fact]
+    public void MinIO_reports_every_object_it_creates_to_the_API_with_the_token_the_API_expects()
+    {
+        var storage = (YamlMappingNode)Service("storage")["environment"];
+        Assert.Equal("on", Scalar(storage, "MINIO_NOTIFY_WEBHOOK_ENABLE_UPLOADS"));
+        Assert.Equal("http://api:8080/storage/events", Scalar(storage, "MINIO_NOTIFY_WEBHOOK_ENDPOINT_UPLOADS"));
+        Assert.Matches(@"^\$\{STORAGE_EVENTS_SECRET:\?", Scalar(storage, "MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_UPLOADS"));
+        Assert.Equal(Scalar(storage, "MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_UPLOADS"), Scalar((YamlMappingNode)Service("api")["environment"], "StorageEvents__Secret"));
     }
 
     YamlMappingNode Service(string name) => (YamlMappingNode)Services[name];

@@ -6,6 +6,8 @@ namespace Uploads.Tests.Fixtures;
 /// A <see cref="FaultProxy"/> in front of each backing service, with the services' connection strings pointed at them.
 /// The workers reach storage through <see cref="Storage"/>; the API reaches it directly, so that a fault can cut the
 /// workers off and a file can still be confirmed. Both reach PostgreSQL, RabbitMQ and Redis through the others.
+/// Storage reports created objects to the API through <see cref="StorageEvents"/>, which refuses them unless a test
+/// lets them pass: most tests confirm their uploads themselves, and some need an upload left unconfirmed.
 /// </summary>
 public sealed class FaultProxies : IAsyncDisposable
 {
@@ -15,12 +17,17 @@ public sealed class FaultProxies : IAsyncDisposable
         Database = new FaultProxy("postgres", resources.Postgres.Port);
         Broker = new FaultProxy("messaging", resources.Messaging.Port);
         Cache = new FaultProxy("cache", resources.Cache.Port);
+        StorageEvents = new FaultProxy("storage-events", resources.Storage.Events!.Target.Port);
+        StorageEvents.Set(FaultMode.Refuse);
     }
 
     public FaultProxy Storage { get; }
     public FaultProxy Database { get; }
     public FaultProxy Broker { get; }
     public FaultProxy Cache { get; }
+    public FaultProxy StorageEvents { get; }
+
+    /// <summary>The links between the services and their backing services, where chaos is made.</summary>
     public IReadOnlyList<FaultProxy> All => [Storage, Database, Broker, Cache];
 
     /// <summary>Starts the proxies and routes the API's and the workers' connections through them (before the app is built).</summary>
@@ -31,6 +38,8 @@ public sealed class FaultProxies : IAsyncDisposable
             .Replace($":{port}", $":{proxy.Port}", StringComparison.Ordinal)
             .Replace($"Port={port}", $"Port={proxy.Port}", StringComparison.Ordinal);
 
+        var events = resources.Storage.Events!;
+        resources.Storage.WithEventsRoutedThrough($"http://127.0.0.1:{proxies.StorageEvents.Port}{events.Path}");
         foreach (var worker in resources.Workers)
         {
             worker.WithEnvironment("ConnectionStrings__storage", Through(resources.Storage.ConnectionString, resources.Storage.Port, proxies.Storage));
@@ -48,7 +57,7 @@ public sealed class FaultProxies : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var proxy in All)
+        foreach (var proxy in All.Append(StorageEvents))
         {
             await proxy.DisposeAsync();
         }

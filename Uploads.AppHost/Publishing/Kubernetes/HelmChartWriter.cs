@@ -330,7 +330,7 @@ public static class HelmChartWriter
                     {{{SelectorLabels(name, 4)}}}
                   ports:
                     - name: http
-                      port: 80
+                      port: {{{ManifestPublisher.ProjectContainerPort}}}
                       targetPort: http
                       protocol: TCP
                 ---
@@ -661,9 +661,14 @@ public static class HelmChartWriter
         return $"            exec:\n              command: [{string.Join(", ", command.Select(HelmValue.Quote))}]";
     }
 
-    static string Arguments(ManifestResource resource, KubernetesExpressions expressions, int indent) => resource.Args is not { Count: > 0 } args
-        ? ""
-        : $"{new string(' ', indent)}args:\n{string.Join('\n', args.Select(a => $"{new string(' ', indent + 2)}- {expressions.Resolve(a).Value}"))}\n";
+    static string Arguments(ManifestResource resource, KubernetesExpressions expressions, int indent)
+    {
+        var pad = new string(' ', indent);
+        var command = resource.Entrypoint is { } entrypoint ? $"{pad}command: [{HelmValue.Quote(entrypoint)}]\n" : "";
+        return resource.Args is not { Count: > 0 } args
+            ? command
+            : $"{command}{pad}args:\n{string.Join('\n', args.Select(a => $"{pad}  - {expressions.Resolve(a).Value}"))}\n";
+    }
 
     /// <summary>
     /// A container's variables: the secret parameters its values use first (read from the operator's Secret, so that
@@ -801,7 +806,8 @@ public static class HelmChartWriter
                 .Distinct()
                 .ToList();
             var line = $"    --from-literal={parameter}=...   # {resource.Inputs!["value"].Description}";
-            text.Append(users.Count == 0
+            var readByProjects = resources.Any(r => r.Value.Type == "dockerfile.v0" && ReadsParameter(r.Value, parameter));
+            text.Append(users.Count == 0 || readByProjects
                 ? $"{line}\n"
                 : $"{{{{- if or {string.Join(' ', users.Select(u => $".Values.{u}.inCluster"))} false }}}}\n{line}\n{{{{- end }}}}\n");
         }

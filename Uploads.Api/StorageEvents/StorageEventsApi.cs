@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Uploads.Api.Problems;
+using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
+using Uploads.Infrastructure.Storage;
+using static Uploads.Api.Problems.ApiProblemsExtensions;
+
+namespace Uploads.Api.StorageEvents;
+
+/// <summary>
+/// Confirmation by storage: when the bucket reports a created upload object, the API confirms its file as
+/// <c>confirm-uploads</c> would, so a client that never confirms (Uppy's single-part flow) still gets its file synced.
+/// Both confirmations go through <see cref="UploadConfirmations"/> and are idempotent with each other.
+/// </summary>
+public static class StorageEventsApi
+{
+    public const string Path = "/storage/events";
+
+    public static IEndpointRouteBuilder MapStorageEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, ReceiveAsync)
+            .AllowAnonymous()
+            .WithTags("Storage")
+            .WithName("ReceiveStorageEvents")
+            .WithSummary("Object events from storage (S3 event notifications)")
+            .WithDescription("Called by the storage (MinIO's webhook, the development s3rver's forwarder) with `Authorization: Bearer <StorageEvents:Secret>`. Each created object under an upload key confirms its file; every other record is ignored. Answers 200 with the counts whatever each file's outcome, so that storage does not resend it; 401 without the secret, 404 where no secret is configured.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<StorageEventsResponse>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
+        StorageEventNotification notification, HttpRequest request, UploadConfirmations confirmations,
+        IOptions<StorageEventOptions> options, IOptions<StorageOptions> storage, CancellationToken cancellationToken)
+    {
+        if (options.Value.Secret is not { } secret)
+        {
+            return Problem(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", "Storage events are not configured here.");
+        }
+
+        if (!Authenticates(request.Headers.Authorization.ToString(), secret))
+        {
+            return Problem(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "Unauthorized", "Storage events need the storage's bearer token.");
+        }
+
+        if (notification.Records is not { } records)
+        {
+            return Invalid(new Dictionary<string, string[]> { ["Records"] = ["Records is the list of S3 event records."] });
+        }
+
+        var uploads = records.Select(record => UploadOf(record, storage.Value.Bucket)).ToList();
+        var confirmed = 0;
+        foreach (var tenant in uploads.OfType<(string Tenant, ConfirmedUpload Upload)>().GroupBy(u => u.Tenant))
+        {
+            var results = await confirmations.ConfirmAsync(tenant.Key, [.. tenant.Select(u => u.Upload)], cancellationToken);
+            confirmed += results.Count(r => r.Error is null);
+        }
+
+        return TypedResults.Ok(new StorageEventsResponse(confirmed, uploads.Count - confirmed, TraceIds.Current));
+    }
+
+    /// <summary>The upload a record reports, when it is the creation of an upload object in our bucket.</summary>
+    static (string Tenant, ConfirmedUpload Upload)? UploadOf(StorageEventRecord? record, string bucket)
+    {
+        if (record is not { EventName: { } name, S3: { Bucket.Name: { } recordBucket, Object: { Key: { } key, Size: { } size } } }
+            || !name.Replace("s3:", "", StringComparison.Ordinal).StartsWith("ObjectCreated:", StringComparison.Ordinal)
+            || recordBucket != bucket
+            || size < 0
+            || !ObjectKeys.TryParseUpload(Uri.UnescapeDataString(key), out var tenantId, out var fileId))
+        {
+            return null;
+        }
+
+        return (tenantId, new ConfirmedUpload(fileId, size));
+    }
+
+    static bool Authenticates(string authorization, string secret) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization), Encoding.UTF8.GetBytes($"Bearer {secret}"));
+}
