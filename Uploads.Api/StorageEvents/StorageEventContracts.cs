@@ -23,5 +23,9 @@ public sealed record StorageEventObject(
     [property: JsonPropertyName("key")] string? Key,
     [property: JsonPropertyName("size")] long? Size);
 
-/// <summary>What the API made of a notification: uploads it confirmed, and records that were not ours to confirm.</summary>
-public sealed record StorageEventsResponse(int Confirmed, int Ignored, string TraceId);
+/// <summary>What the API made of a notification.</summary>
+/// <param name="Confirmed">Uploads confirmed (or found confirmed already).</param>
+/// <param name="Rejected">Uploads whose confirmation failed: another size than declared, expired, unknown file.</param>
+/// <param name="Ignored">Records that were not the creation of an upload in our bucket.</param>
+/// <param name="TraceId">The request's trace.</param>
+public sealed record StorageEventsResponse(int Confirmed, int Rejected, int Ignored, string TraceId);

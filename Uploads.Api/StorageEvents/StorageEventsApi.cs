@@ -49,15 +49,15 @@ public static class StorageEventsApi
             return Invalid(new Dictionary<string, string[]> { ["Records"] = ["Records is the list of S3 event records."] });
         }
 
-        var uploads = records.Select(record => UploadOf(record, storage.Value.Bucket)).ToList();
+        var uploads = records.Select(record => UploadOf(record, storage.Value.Bucket)).OfType<(string Tenant, ConfirmedUpload Upload)>().ToList();
         var confirmed = 0;
-        foreach (var tenant in uploads.OfType<(string Tenant, ConfirmedUpload Upload)>().GroupBy(u => u.Tenant))
+        foreach (var tenant in uploads.GroupBy(u => u.Tenant))
         {
             var results = await confirmations.ConfirmAsync(tenant.Key, [.. tenant.Select(u => u.Upload)], cancellationToken);
             confirmed += results.Count(r => r.Error is null);
         }
 
-        return TypedResults.Ok(new StorageEventsResponse(confirmed, uploads.Count - confirmed, TraceIds.Current));
+        return TypedResults.Ok(new StorageEventsResponse(confirmed, uploads.Count - confirmed, records.Count - uploads.Count, TraceIds.Current));
     }
 
     /// <summary>The upload a record reports, when it is the creation of an upload object in our bucket.</summary>

@@ -69,6 +69,7 @@ public sealed class StorageEventTests(UploadsStack stack)
         var answer = await PostEventAsync(Notification("ObjectCreated:Post", stack.Resources.Storage.Bucket, UploadKey(ticket.FileId), 2_000), Secret);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("\"confirmed\":0,\"rejected\":1,\"ignored\":0", await answer.Content.ReadAsStringAsync());
         Assert.Equal(FileStatus.Pending, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
     }
 
@@ -92,7 +93,7 @@ public sealed class StorageEventTests(UploadsStack stack)
         var answer = await PostEventAsync(Notification(eventName, bucket == "uploads" ? stack.Resources.Storage.Bucket : bucket, key, content.Length), Secret);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Contains("\"confirmed\":0", await answer.Content.ReadAsStringAsync());
+        Assert.Contains("\"confirmed\":0,\"rejected\":0,\"ignored\":1", await answer.Content.ReadAsStringAsync());
         Assert.Equal(FileStatus.Pending, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
     }
 
