@@ -78,14 +78,11 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>What runs <paramref name="resource"/>: a test stops, kills and restarts resources through it.</summary>
     public ResourceRunner Runner(Resource resource) => App.Runner(resource);
 
-    /// <summary>Starts resources again (after a test stopped or killed them) and waits until they serve.</summary>
+    /// <summary>Starts resources again (after a test stopped or killed them), all at once, and waits until they serve.</summary>
     public async Task StartAsync(IEnumerable<Resource> resources)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
-        foreach (var resource in resources)
-        {
-            await Runner(resource).StartAsync(timeout.Token);
-        }
+        await Task.WhenAll(resources.Select(resource => Runner(resource).StartAsync(timeout.Token)));
     }
 
     public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)

@@ -35,10 +35,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     {
         using var large = await LargeFile.CreateAsync(400L * 1024 * 1024);
         var ticket = await StartSyncingAsync(large);
-        foreach (var worker in stack.Resources.Workers)
-        {
-            await stack.Runner(worker).StopAsync();
-        }
+        await Task.WhenAll(stack.Resources.Workers.Select(worker => stack.Runner(worker).StopAsync()));
 
         // The test stack gives syncs half a second after SIGTERM: this one was cancelled and let go of the file on its way out.
         Assert.Equal(FileStatus.Syncing, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
