@@ -68,7 +68,7 @@ public static class UploadsDatabaseExtensions
 
     /// <summary>
     /// Runs the service, migrating the database first unless <see cref="DatabaseOptions.MigrateOnStartup"/> is off; or,
-    /// given the <see cref="MigrateCommand"/>, only migrates.
+    /// given the <see cref="MigrateCommand"/> or the <see cref="WaitForMigrationsCommand"/>, does only that and returns.
     /// </summary>
     public static async Task RunWithMigrationsAsync(this IHost app, string[] args)
     {
@@ -91,59 +91,57 @@ public static class UploadsDatabaseExtensions
         await app.RunAsync();
     }
 
-    /// <summary>Returns once the database has every migration of this build, polling while a migration job runs.</summary>
-    static async Task WaitForMigrationsAsync(this IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var databases = services.GetRequiredService<UploadsDatabases>();
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UploadsDatabaseExtensions));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(10));
-        while (true)
-        {
-            try
-            {
-                await using var db = await databases.ForAllTenantsAsync(timeout.Token);
-                var pending = (await db.Database.GetPendingMigrationsAsync(timeout.Token)).ToList();
-                if (pending.Count == 0)
-                {
-                    return;
-                }
-
-                logger.LogInformation("Waiting for {Count} migrations, the first {Migration}", pending.Count, pending[0]);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or RetryLimitExceededException && !timeout.IsCancellationRequested)
-            {
-                logger.LogWarning("Database not reachable yet ({Message}); retrying", ex.Message);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
-        }
-    }
-
     /// <summary>
     /// Applies pending migrations, waiting for the database to answer first. Safe to call from several
     /// processes at once: EF Core takes a database lock around the migration.
     /// </summary>
-    public static async Task MigrateUploadsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken)
+    public static Task MigrateUploadsDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken) =>
+        services.RepeatUntilDoneAsync(TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(500), async (db, _, token) =>
+        {
+            await db.Database.MigrateAsync(token);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Returns once the database has every migration of this build, polling while a migration job runs.</summary>
+    static Task WaitForMigrationsAsync(this IServiceProvider services, CancellationToken cancellationToken) =>
+        services.RepeatUntilDoneAsync(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(2), async (db, logger, token) =>
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(token)).ToList();
+            if (pending.Count > 0)
+            {
+                logger.LogInformation("Waiting for {Count} migrations, the first {Migration}", pending.Count, pending[0]);
+            }
+
+            return pending.Count == 0;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="step"/> until it reports done, pausing <paramref name="pause"/> between tries and waiting out
+    /// a database that does not answer yet, for at most <paramref name="limit"/>.
+    /// </summary>
+    static async Task RepeatUntilDoneAsync(this IServiceProvider services, TimeSpan limit, TimeSpan pause,
+        Func<UploadsDbContext, ILogger, CancellationToken, Task<bool>> step, CancellationToken cancellationToken)
     {
         var databases = services.GetRequiredService<UploadsDatabases>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UploadsDatabaseExtensions));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-
+        timeout.CancelAfter(limit);
         while (true)
         {
             try
             {
                 await using var db = await databases.ForAllTenantsAsync(timeout.Token);
-                await db.Database.MigrateAsync(timeout.Token);
-                return;
+                if (await step(db, logger, timeout.Token))
+                {
+                    return;
+                }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or RetryLimitExceededException && !timeout.IsCancellationRequested)
             {
                 logger.LogWarning("Database not reachable yet ({Message}); retrying", ex.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(500), timeout.Token);
             }
+
+            await Task.Delay(pause, timeout.Token);
         }
     }
 }
