@@ -221,7 +221,6 @@ public static class HelmChartWriter
     {
         var external = IsExternal(resource);
         var values = $".Values.{name}";
-        var image = $"{{{{ printf \"%s:%s\" {values}.image.repository {values}.image.tag | quote }}}}";
         var env = ProjectEnvironment(name, resource, expressions, indent: 12);
         var scaledBy = external ? $"{values}.autoscaling.enabled" : $"and {values}.autoscaling.enabled (.Capabilities.APIVersions.Has \"keda.sh/v1alpha1\")";
         var text = new StringBuilder($$$"""
@@ -252,23 +251,11 @@ public static class HelmChartWriter
             {{{PodSecurity($"{ProjectUser}", 8)}}}
                   {{- if .Values.migrations.enabled }}
                   initContainers:
-                    - name: wait-for-migrations
-                      image: {{{image}}}
-                      imagePullPolicy: {{ {{{values}}}.image.pullPolicy }}
-                      args: ["wait-for-migrations"]
-                      env:
-            {{{env}}}
-                      resources:
-                        {{- toYaml {{{values}}}.resources | nindent 12 }}
-                      securityContext:
-            {{{ContainerSecurity(12, readOnlyRoot: true)}}}
-                      volumeMounts:
-                        - name: tmp
-                          mountPath: /tmp
+            {{{CommandContainer("wait-for-migrations", "wait-for-migrations", values, env)}}}
                   {{- end }}
                   containers:
                     - name: {{{name}}}
-                      image: {{{image}}}
+                      image: {{{Image(values)}}}
                       imagePullPolicy: {{ {{{values}}}.image.pullPolicy }}
                       ports:
                         - name: http
@@ -462,19 +449,7 @@ public static class HelmChartWriter
                   securityContext:
             {{{PodSecurity($"{ProjectUser}", 8)}}}
                   containers:
-                    - name: migrate
-                      image: {{ printf "%s:%s" {{{values}}}.image.repository {{{values}}}.image.tag | quote }}
-                      imagePullPolicy: {{ {{{values}}}.image.pullPolicy }}
-                      args: ["migrate"]
-                      env:
-            {{{ProjectEnvironment(worker, resource, expressions, indent: 12)}}}
-                      resources:
-                        {{- toYaml {{{values}}}.resources | nindent 12 }}
-                      securityContext:
-            {{{ContainerSecurity(12, readOnlyRoot: true)}}}
-                      volumeMounts:
-                        - name: tmp
-                          mountPath: /tmp
+            {{{CommandContainer("migrate", "migrate", values, ProjectEnvironment(worker, resource, expressions, indent: 12))}}}
                   volumes:
                     - name: tmp
                       emptyDir: {}
@@ -642,6 +617,29 @@ public static class HelmChartWriter
             """;
     }
 
+    /// <summary>A project's image, as its values name it.</summary>
+    static string Image(string values) => $"{{{{ printf \"%s:%s\" {values}.image.repository {values}.image.tag | quote }}}}";
+
+    /// <summary>
+    /// A container that runs one command of a project's image and exits (the migration Job's, and the replicas' wait
+    /// for it), with the project's variables, resources and read-only root file system; an item of a pod's container list.
+    /// </summary>
+    static string CommandContainer(string name, string command, string values, string environment) => $$$"""
+                - name: {{{name}}}
+                  image: {{{Image(values)}}}
+                  imagePullPolicy: {{ {{{values}}}.image.pullPolicy }}
+                  args: ["{{{command}}}"]
+                  env:
+        {{{environment}}}
+                  resources:
+                    {{- toYaml {{{values}}}.resources | nindent 12 }}
+                  securityContext:
+        {{{ContainerSecurity(12, readOnlyRoot: true)}}}
+                  volumeMounts:
+                    - name: tmp
+                      mountPath: /tmp
+        """;
+
     static string PodSecurity(string user, int indent)
     {
         var pad = new string(' ', indent);
@@ -713,10 +711,7 @@ public static class HelmChartWriter
     static string ProjectEnvironment(string name, ManifestResource resource, KubernetesExpressions expressions, int indent)
     {
         var pad = new string(' ', indent);
-        var variables = new SortedDictionary<string, string>(resource.Env ?? [], StringComparer.Ordinal)
-        {
-            ["Database__MigrateOnStartup"] = "true",
-        };
+        var variables = new SortedDictionary<string, string>(resource.Env ?? [], StringComparer.Ordinal);
         var lines = new List<string>();
         var plain = new List<(string Name, HelmValue Value)>();
         var plainSecrets = new List<string>();
@@ -735,12 +730,9 @@ public static class HelmChartWriter
         }
 
         lines.AddRange(SecretVariables(plainSecrets, indent));
-        foreach (var (variable, value) in plain)
-        {
-            lines.Add(variable == "Database__MigrateOnStartup"
-                ? $"{pad}- name: {variable}\n{pad}  value: {{{{ (not .Values.migrations.enabled) | toString | quote }}}}"
-                : Variable(variable, value, indent));
-        }
+        lines.AddRange(plain.Select(variable => Variable(variable.Name, variable.Value, indent)));
+        // With the migration Job, the replicas leave the schema to it.
+        lines.Add($"{pad}- name: Database__MigrateOnStartup\n{pad}  value: {{{{ (not .Values.migrations.enabled) | toString | quote }}}}");
 
         foreach (var (service, connections) in byService)
         {
