@@ -26,6 +26,15 @@ public sealed partial class ManifestExpressions(IReadOnlyDictionary<string, Mani
     /// <summary>The environment variable a deployment sets a parameter with: <c>token-signing-key</c> → <c>TOKEN_SIGNING_KEY</c>.</summary>
     public static string VariableName(string parameterName) => parameterName.Replace('-', '_').ToUpperInvariant();
 
+    /// <summary>A binding's part where each resource is reached by its name, on its target port.</summary>
+    public static string Binding(string resource, ManifestBinding endpoint, string part, string expression) => part switch
+    {
+        "host" => resource,
+        "port" or "targetPort" => endpoint.TargetPort.ToString(),
+        "url" => $"{endpoint.Scheme}://{resource}:{endpoint.TargetPort}",
+        _ => throw new InvalidOperationException($"'{expression}': a binding has host, port, targetPort and url."),
+    };
+
     public string Resolve(string text) => ExpressionPattern().Replace(text, match =>
     {
         var name = match.Groups["resource"].Value;
@@ -39,13 +48,7 @@ public sealed partial class ManifestExpressions(IReadOnlyDictionary<string, Mani
         {
             ["connectionString"] when resource.ConnectionString is { } connectionString => Resolve(connectionString),
             ["value"] when resource.Type == "parameter.v0" => Variable(name),
-            ["bindings", var binding, var part] when resource.Bindings?.GetValueOrDefault(binding) is { } endpoint => part switch
-            {
-                "host" => name,
-                "port" or "targetPort" => endpoint.TargetPort.ToString(),
-                "url" => $"{endpoint.Scheme}://{name}:{endpoint.TargetPort}",
-                _ => throw new InvalidOperationException($"'{match.Value}': a binding has host, port, targetPort and url."),
-            },
+            ["bindings", var binding, var part] when resource.Bindings?.GetValueOrDefault(binding) is { } endpoint => Binding(name, endpoint, part, match.Value),
             _ => throw new InvalidOperationException($"'{match.Value}' does not resolve: {name} has no '{property}'."),
         };
     });

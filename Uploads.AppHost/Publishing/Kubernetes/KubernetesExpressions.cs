@@ -62,13 +62,7 @@ public sealed class KubernetesExpressions(IReadOnlyDictionary<string, ManifestRe
                     value.AppendExpression($"(required \"set parameters.{ValuesKey(name)}: {resource.Inputs!["value"].Description.Replace("\"", "'")}\" .Values.parameters.{ValuesKey(name)})");
                     break;
                 case ["bindings", var binding, var part] when resource.Bindings?.GetValueOrDefault(binding) is { } endpoint:
-                    value.Append(part switch
-                    {
-                        "host" => name,
-                        "port" or "targetPort" => endpoint.TargetPort.ToString(),
-                        "url" => $"{endpoint.Scheme}://{name}:{endpoint.TargetPort}",
-                        _ => throw new InvalidOperationException($"'{match.Value}': a binding has host, port, targetPort and url."),
-                    });
+                    value.Append(ManifestExpressions.Binding(name, endpoint, part, match.Value));
                     break;
                 default:
                     throw new InvalidOperationException($"'{match.Value}' does not resolve: {name} has no '{property}'.");
