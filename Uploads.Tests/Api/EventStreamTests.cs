@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.ServerSentEvents;
-using System.Text.Json;
 using Uploads.Api.Events;
 using Uploads.Api.Reads;
 using Uploads.Api.Uploads;
@@ -18,7 +17,7 @@ public sealed class EventStreamTests(UploadsStack stack)
         var content = UploadsClient.RandomBytes(5000);
         var ticket = await stack.Client.RequestUploadAsync("watched.bin", content.Length, UploadsClient.Sha256Of(content));
         using var response = await OpenAsync(ticket.FileId);
-        var reading = ReadAllAsync(response);
+        var reading = EventStreamReader.ReadAllAsync(response);
 
         await UploadsClient.UploadToStorageAsync(ticket, content);
         await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
@@ -38,7 +37,7 @@ public sealed class EventStreamTests(UploadsStack stack)
         await stack.Client.WaitForStatusAsync(fileId, FileStatus.Synced);
 
         using var response = await OpenAsync(fileId);
-        var events = await ReadAllAsync(response).WaitAsync(Eventually.DefaultTimeout);
+        var events = await EventStreamReader.ReadAllAsync(response).WaitAsync(Eventually.DefaultTimeout);
 
         Assert.Equal(FileStatus.Synced, Assert.Single(events).Data.Status);
     }
@@ -62,7 +61,7 @@ public sealed class EventStreamTests(UploadsStack stack)
         SseItem<FileStatusEvent> seen;
         using (var first = await OpenAsync(ticket.FileId))
         {
-            seen = await FirstAsync(first);
+            seen = await EventStreamReader.FirstAsync(first);
         }
 
         // Offline meanwhile: the file moves on without this client.
@@ -70,7 +69,7 @@ public sealed class EventStreamTests(UploadsStack stack)
         await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         using var resumed = await OpenAsync(ticket.FileId, seen.EventId, how);
-        var missed = await ReadAllAsync(resumed).WaitAsync(Eventually.DefaultTimeout);
+        var missed = await EventStreamReader.ReadAllAsync(resumed).WaitAsync(Eventually.DefaultTimeout);
 
         Assert.Equal(FileStatus.Pending, seen.Data.Status);
         Assert.Equal(TimeSpan.FromSeconds(3), seen.ReconnectionInterval);
@@ -86,7 +85,7 @@ public sealed class EventStreamTests(UploadsStack stack)
         string last;
         using (var stream = await OpenAsync(fileId))
         {
-            last = (await ReadAllAsync(stream).WaitAsync(Eventually.DefaultTimeout))[^1].EventId!;
+            last = (await EventStreamReader.ReadAllAsync(stream).WaitAsync(Eventually.DefaultTimeout))[^1].EventId!;
         }
 
         var request = new HttpRequestMessage(HttpMethod.Get, $"/files/{fileId}/events");
@@ -103,13 +102,13 @@ public sealed class EventStreamTests(UploadsStack stack)
         string othersId;
         using (var stream = await OpenAsync(other.FileId))
         {
-            othersId = (await FirstAsync(stream)).EventId!;
+            othersId = (await EventStreamReader.FirstAsync(stream)).EventId!;
         }
 
         var fileId = await stack.Client.UploadAndConfirmAsync(UploadsClient.RandomBytes(100));
         await stack.Client.WaitForStatusAsync(fileId, FileStatus.Synced);
         using var response = await OpenAsync(fileId, othersId);
-        var events = await ReadAllAsync(response).WaitAsync(Eventually.DefaultTimeout);
+        var events = await EventStreamReader.ReadAllAsync(response).WaitAsync(Eventually.DefaultTimeout);
 
         // As without an id: the current state, then the end.
         Assert.Equal(FileStatus.Synced, Assert.Single(events).Data.Status);
@@ -198,31 +197,5 @@ public sealed class EventStreamTests(UploadsStack stack)
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return response;
-    }
-
-    static async Task<SseItem<FileStatusEvent>> FirstAsync(HttpResponseMessage response)
-    {
-        var stream = await response.Content.ReadAsStreamAsync();
-        await foreach (var item in Parse(stream).EnumerateAsync())
-        {
-            return item;
-        }
-
-        throw new InvalidOperationException("The stream ended without an event.");
-    }
-
-    static SseParser<FileStatusEvent> Parse(Stream stream) =>
-        SseParser.Create(stream, (type, data) => JsonSerializer.Deserialize<FileStatusEvent>(data, UploadsClient.Json)!);
-
-    static async Task<List<SseItem<FileStatusEvent>>> ReadAllAsync(HttpResponseMessage response)
-    {
-        var stream = await response.Content.ReadAsStreamAsync();
-        var events = new List<SseItem<FileStatusEvent>>();
-        await foreach (var item in Parse(stream).EnumerateAsync())
-        {
-            events.Add(item);
-        }
-
-        return events;
     }
 }

@@ -55,6 +55,28 @@ public sealed class DashboardClient(HttpClient dashboard) : IDisposable
     public async Task<IReadOnlyList<MetricView>> MetricsAsync() =>
         await dashboard.GetFromJsonAsync<List<MetricView>>("/api/metrics") ?? [];
 
+    /// <summary>
+    /// The metrics once each of <paramref name="services"/> has exported after this moment: each export carries every
+    /// series' cumulative total, so what happened before now is in them, whatever was still on its way. (Series left by
+    /// a process a test killed stay as they were, so they change no difference.)
+    /// </summary>
+    public async Task<IReadOnlyList<MetricView>> SettledMetricsAsync(IEnumerable<string> services)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var names = services.ToList();
+        return await Eventually.MatchesAsync(
+            MetricsAsync,
+            all => names.All(service => all.Any(m => m.Service == service && m.Points.Any(p => p.TimeMs > now))),
+            $"{string.Join(", ", names)} to export their metrics once more");
+    }
+
+    /// <summary>The sum of a metric's series of <paramref name="service"/> that carry every one of <paramref name="attributes"/>.</summary>
+    public static double Total(IReadOnlyList<MetricView> metrics, string service, string name, params (string Key, string Value)[] attributes) =>
+        metrics.Where(m => m.Service == service && m.Name == name)
+            .SelectMany(m => m.Points)
+            .Where(p => attributes.All(a => p.Attributes.GetValueOrDefault(a.Key) == a.Value))
+            .Sum(p => p.Value ?? 0);
+
     public async Task<IReadOnlyList<ResourceView>> ResourcesAsync() =>
         await dashboard.GetFromJsonAsync<List<ResourceView>>("/api/resources") ?? [];
 

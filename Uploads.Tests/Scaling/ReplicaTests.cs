@@ -1,6 +1,3 @@
-using System.Net.ServerSentEvents;
-using System.Text.Json;
-using Uploads.Api.Events;
 using Uploads.AppHost;
 using Uploads.AppHost.Dashboard;
 using Uploads.Domain.Files;
@@ -80,7 +77,7 @@ public sealed class ReplicaTests(UploadsStack stack)
             var ticket = await uploader.RequestUploadAsync("watched.bin", content.Length, UploadsClient.Sha256Of(content));
             using var response = await watcher.Http.GetAsync($"/files/{ticket.FileId}/events", HttpCompletionOption.ResponseHeadersRead);
             response.EnsureSuccessStatusCode();
-            var reading = ReadAllAsync(response);
+            var reading = EventStreamReader.ReadAllAsync(response);
 
             await UploadsClient.UploadToStorageAsync(ticket, content);
             await uploader.ConfirmAsync((ticket.FileId, content.Length));
@@ -135,35 +132,11 @@ public sealed class ReplicaTests(UploadsStack stack)
         return digests;
     }
 
-    /// <summary>The metrics once every worker has exported after this moment (each export carries cumulative totals).</summary>
-    async Task<IReadOnlyList<MetricView>> SettledMetricsAsync()
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        return await Eventually.MatchesAsync(
-            stack.Dashboard.MetricsAsync,
-            all => stack.Resources.Workers.All(w => all.Any(m => m.Service == w.Name && m.Points.Any(p => p.TimeMs > now))),
-            "every worker to export its metrics once more");
-    }
+    Task<IReadOnlyList<MetricView>> SettledMetricsAsync() => stack.Dashboard.SettledMetricsAsync(stack.Resources.Workers.Select(w => w.Name));
 
-    static double Synced(IReadOnlyList<MetricView> metrics, string worker) => Sum(metrics, worker, "uploads.files.transitions", "uploads.file.status", "SYNCED");
+    static double Synced(IReadOnlyList<MetricView> metrics, string worker) =>
+        DashboardClient.Total(metrics, worker, "uploads.files.transitions", ("uploads.file.status", "SYNCED"));
 
-    static double StandingBy(IReadOnlyList<MetricView> metrics, string worker) => Sum(metrics, worker, "uploads.reconciler.passes", "role", "standby");
-
-    static double Sum(IReadOnlyList<MetricView> metrics, string service, string name, string attribute, string value) => metrics
-        .Where(m => m.Service == service && m.Name == name)
-        .SelectMany(m => m.Points)
-        .Where(p => p.Attributes.GetValueOrDefault(attribute) == value)
-        .Sum(p => p.Value ?? 0);
-
-    static async Task<List<SseItem<FileStatusEvent>>> ReadAllAsync(HttpResponseMessage response)
-    {
-        var stream = await response.Content.ReadAsStreamAsync();
-        var events = new List<SseItem<FileStatusEvent>>();
-        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<FileStatusEvent>(data, UploadsClient.Json)!).EnumerateAsync())
-        {
-            events.Add(item);
-        }
-
-        return events;
-    }
+    static double StandingBy(IReadOnlyList<MetricView> metrics, string worker) =>
+        DashboardClient.Total(metrics, worker, "uploads.reconciler.passes", ("role", "standby"));
 }

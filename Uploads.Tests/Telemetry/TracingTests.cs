@@ -81,7 +81,7 @@ public sealed class TracingTests(UploadsStack stack)
 
         // The stack is shared, but its tests run one at a time and each waits for its own files: between the two
         // snapshots, only this upload happened, so every figure moved by exactly what it did.
-        Assert.Equal(1, Total(after, "api", "uploads.presigned_urls.issued") - Total(before, "api", "uploads.presigned_urls.issued"));
+        Assert.Equal(1, DashboardClient.Total(after, "api", "uploads.presigned_urls.issued") - DashboardClient.Total(before, "api", "uploads.presigned_urls.issued"));
         Assert.Equal(1, Confirmed(after) - Confirmed(before));
         Assert.Equal(1, Synced(after) - Synced(before));
         var (countBefore, bytesBefore) = Hashed(before);
@@ -92,7 +92,7 @@ public sealed class TracingTests(UploadsStack stack)
         Assert.Equal("s", after.First(m => m.Name == "uploads.sync.duration").Unit);
 
         static double Confirmed(IReadOnlyList<MetricView> metrics) =>
-            Total(metrics, "api", "uploads.confirmations", ("uploads.confirmation.result", "UPLOADED"));
+            DashboardClient.Total(metrics, "api", "uploads.confirmations", ("uploads.confirmation.result", "UPLOADED"));
         static double Synced(IReadOnlyList<MetricView> metrics) => metrics
             .Where(m => m.Service.StartsWith("worker", StringComparison.Ordinal) && m.Name == "uploads.files.transitions")
             .SelectMany(m => m.Points)
@@ -106,24 +106,6 @@ public sealed class TracingTests(UploadsStack stack)
         }
     }
 
-    /// <summary>
-    /// The metrics once every service has exported after this moment: each export carries every series' cumulative total,
-    /// so what happened before now is in them, whatever was still on its way. (Series left by a process a test killed
-    /// stay as they were, so they change no difference.)
-    /// </summary>
-    async Task<IReadOnlyList<MetricView>> SettledMetricsAsync()
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        string[] services = ["api", .. stack.Resources.Workers.Select(w => w.Name)];
-        return await Eventually.MatchesAsync(
-            stack.Dashboard.MetricsAsync,
-            all => services.All(service => all.Any(m => m.Service == service && m.Points.Any(p => p.TimeMs > now))),
-            "every service to export its metrics once more");
-    }
-
-    static double Total(IReadOnlyList<MetricView> metrics, string service, string name, params (string Key, string Value)[] attributes) =>
-        metrics.Where(m => m.Service == service && m.Name == name)
-            .SelectMany(m => m.Points)
-            .Where(p => attributes.All(a => p.Attributes.GetValueOrDefault(a.Key) == a.Value))
-            .Sum(p => p.Value ?? 0);
+    Task<IReadOnlyList<MetricView>> SettledMetricsAsync() =>
+        stack.Dashboard.SettledMetricsAsync(stack.Resources.Workers.Select(w => w.Name).Prepend("api"));
 }
