@@ -43,6 +43,11 @@ public static class AppHostConfiguration
         var dashboard = configuration.GetValue("Dashboard:Enabled", true)
             ? configuration.GetSection("Dashboard").Get<DashboardOptions>() ?? new DashboardOptions()
             : null;
+        foreach (var port in options.Ports.Values.Concat(dashboard is null ? [] : [dashboard.Port, dashboard.OtlpPort]))
+        {
+            Ports.Reserve(port);
+        }
+
         return new AppHostSettings(options, dashboard, Replicas(configuration, "Api"), Replicas(configuration, "Worker"));
     }
 
