@@ -1,3 +1,4 @@
+using Uploads.Api.Companion;
 using Uploads.Api.Events;
 using Uploads.Api.OpenApi;
 using Uploads.Api.Page;
@@ -20,6 +21,7 @@ builder.AddServiceDefaults();
 builder.AddContractJson();
 builder.AddApiProblemDetails();
 builder.AddApiDocumentation();
+builder.AddBrowserOrigins();
 builder.AddTokenAuthentication();
 builder.AddTenantRateLimits();
 builder.AddUploadsDatabase();
@@ -38,6 +40,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.UseUploadPage();
+app.UseBrowserOrigins();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -53,5 +56,6 @@ app.MapUploadsApi();
 app.MapReadsApi();
 app.MapEventsApi();
 app.MapStorageEventsApi();
+app.MapCompanionApi();
 
 await app.RunWithMigrationsAsync(args);

@@ -18,6 +18,8 @@ public static class ProblemCodes
     public const string DigestConflict = "DIGEST_CONFLICT";
     public const string InvalidParts = "INVALID_PARTS";
     public const string NotPending = "NOT_PENDING";
+    public const string DigestMismatch = "DIGEST_MISMATCH";
+    public const string UploadWithoutSize = "UPLOAD_WITHOUT_SIZE";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
     public const string Unauthorized = "UNAUTHORIZED";

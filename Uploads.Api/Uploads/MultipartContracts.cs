@@ -23,6 +23,18 @@ public sealed record MultipartUploadTicket(
 public sealed record PartUpload(int PartNumber, string Url, [property: JsonPropertyName("etag")] string? ETag);
 
 /// <summary>The parts the client uploaded, with the ETag storage answered each PUT with.</summary>
-public sealed record CompleteMultipartRequest(IReadOnlyList<CompletedPart?>? Parts);
+/// <param name="Parts">Every part, numbered from 1.</param>
+/// <param name="Sha256">
+/// The digest the client computed while uploading, when it did not declare one at the start (hashing a large file need not
+/// delay its upload); the worker verifies it as a declared digest.
+/// </param>
+public sealed record CompleteMultipartRequest(IReadOnlyList<CompletedPart?>? Parts, string? Sha256 = null);
 
 public sealed record CompletedPart(int? PartNumber, [property: JsonPropertyName("etag")] string? ETag);
+
+/// <summary>Where a file's upload stands after a request that ended it.</summary>
+/// <param name="FileId">The file.</param>
+/// <param name="Status">EXPIRED once cancelled.</param>
+/// <param name="Reason">Why it left PENDING (CANCELLED).</param>
+/// <param name="TraceId">The request's W3C trace id.</param>
+public sealed record FileUploadState(Guid FileId, FileStatus Status, string? Reason, string TraceId);

@@ -52,7 +52,7 @@ public static partial class UploadRequestValidator
         }
 
         var sha256 = request.Sha256?.ToLowerInvariant();
-        if (sha256 is not null && !Sha256Pattern().IsMatch(sha256))
+        if (sha256 is not null && !IsSha256(sha256))
         {
             errors["sha256"] = ["sha256 is the hex SHA-256 digest of the content: 64 characters 0-9, a-f."];
         }
@@ -130,6 +130,9 @@ public static partial class UploadRequestValidator
         externalId.Length is 0 or > MaxExternalIdLength || !ClientText.IsSafe(externalId)
             ? $"external_id has 1–{MaxExternalIdLength} characters and no control or invisible formatting characters."
             : null;
+
+    /// <summary>Whether <paramref name="sha256"/> is a digest as the API takes it: 64 lowercase hex characters.</summary>
+    public static bool IsSha256(string sha256) => Sha256Pattern().IsMatch(sha256);
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();

@@ -41,11 +41,17 @@ public static class UploadsApi
             .WithSummary("Fresh part URLs, and the parts already stored")
             .WithDescription("For a PENDING multipart file: every part's presigned PUT again; a part with an `etag` is stored and need not be sent again.");
 
+        files.MapDelete("/{fileId:guid}/multipart-upload", CancelMultipartUpload)
+            .RequireRateLimiting(RateLimitingExtensions.Confirm)
+            .WithName("CancelMultipartUpload")
+            .WithSummary("Cancel a multipart upload")
+            .WithDescription("For a PENDING multipart file: the file becomes EXPIRED with the reason CANCELLED (no confirmation can follow), then storage frees the parts already sent. 409 once the file has left PENDING.");
+
         files.MapPost("/{fileId:guid}/complete-multipart", CompleteMultipartUpload)
             .RequireRateLimiting(RateLimitingExtensions.Confirm)
             .WithName("CompleteMultipartUpload")
             .WithSummary("Complete a multipart upload and confirm the file")
-            .WithDescription("Assembles the object from the parts (numbers ascending, with their ETags), checks its size, and moves the file to UPLOADED as confirm-uploads does. Calling it again changes nothing.");
+            .WithDescription("Assembles the object from the parts (numbers ascending, with their ETags), checks its size, and moves the file to UPLOADED as confirm-uploads does. A `sha256` computed while uploading is declared for the worker to verify. Calling it again changes nothing.");
 
         return files;
     }
@@ -104,34 +110,60 @@ public static class UploadsApi
 
     public static async Task<Results<Ok<MultipartUploadTicket>, ProblemHttpResult>> ResumeMultipartUpload(
         Guid fileId, ClaimsPrincipal user, MultipartUploads multipart, CancellationToken cancellationToken) =>
-        await multipart.ResumeAsync(user.TenantId(), fileId, cancellationToken) switch
+        await multipart.FindAsync(user.TenantId(), fileId, cancellationToken) switch
         {
-            null => Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No multipart upload has the id {fileId}."),
-            { Status: FileStatus.Pending } ticket => TypedResults.Ok(ticket),
-            var settled => Problem(StatusCodes.Status409Conflict, ProblemCodes.NotPending, "Upload finished", $"The file is {StatusNames.ToName(settled.Status)}: nothing is left to upload."),
+            null => MultipartNotFound(fileId),
+            { Status: not FileStatus.Pending } settled => NotPending(settled),
+            { DeclaredSize: null } => Problem(StatusCodes.Status409Conflict, ProblemCodes.UploadWithoutSize, "Upload has no size",
+                "This upload was started without a size (the Companion protocol): list and sign its parts there."),
+            var file => TypedResults.Ok(await multipart.ResumeAsync(file, cancellationToken)),
+        };
+
+    public static async Task<Results<Ok<FileUploadState>, ProblemHttpResult>> CancelMultipartUpload(
+        Guid fileId, ClaimsPrincipal user, MultipartUploads multipart, CancellationToken cancellationToken) =>
+        await multipart.CancelAsync(user.TenantId(), fileId, cancellationToken) switch
+        {
+            (null, _) => MultipartNotFound(fileId),
+            ({ } cancelled, true) => TypedResults.Ok(new FileUploadState(cancelled.Id, cancelled.Status, FailureReasons.Cancelled, TraceIds.Current)),
+            ({ } settled, false) => NotPending(settled),
         };
 
     public static async Task<Results<Ok<ConfirmationResult>, ValidationProblem, ProblemHttpResult>> CompleteMultipartUpload(
         Guid fileId, CompleteMultipartRequest request, ClaimsPrincipal user, MultipartUploads multipart, CancellationToken cancellationToken)
     {
-        var (parts, errors) = CompleteMultipartValidator.Validate(request);
+        var (parts, sha256, errors) = CompleteMultipartValidator.Validate(request);
         if (errors.Count > 0)
         {
             return Invalid(errors);
         }
 
-        var (result, invalidParts) = await multipart.CompleteAsync(user.TenantId(), fileId, parts, cancellationToken);
-        return (result, invalidParts) switch
+        if (await multipart.FindAsync(user.TenantId(), fileId, cancellationToken) is not { } file)
         {
-            (_, { } refused) => Problem(StatusCodes.Status400BadRequest, ProblemCodes.InvalidParts, "Parts refused", refused),
-            (null, _) => Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No multipart upload has the id {fileId}."),
-            ({ Error: { } error }, _) => Problem(StatusCodes.Status409Conflict, error.Code, "Upload not confirmed", error.Detail),
-            ({ } confirmed, _) => TypedResults.Ok(confirmed),
-        };
+            return MultipartNotFound(fileId);
+        }
+
+        var completion = await multipart.CompleteAsync(user.TenantId(), file, parts, sha256, cancellationToken);
+        return ProblemFor(completion) ?? (Results<Ok<ConfirmationResult>, ValidationProblem, ProblemHttpResult>)TypedResults.Ok(completion.Confirmation!);
     }
 
+    /// <summary>The problem a refused or unconfirmed completion answers with, through this API or the Companion protocol; null once confirmed.</summary>
+    public static ProblemHttpResult? ProblemFor(MultipartCompletion completion) => completion switch
+    {
+        { Refusal: CompletionRefusal.InvalidParts, Detail: var detail } => Problem(StatusCodes.Status400BadRequest, ProblemCodes.InvalidParts, "Parts refused", detail!),
+        { Refusal: CompletionRefusal.DigestMismatch, Detail: var detail } => Problem(StatusCodes.Status400BadRequest, ProblemCodes.DigestMismatch, "Digest differs", detail!),
+        { Refusal: CompletionRefusal.DigestConflict, Detail: var detail } => Problem(StatusCodes.Status409Conflict, ProblemCodes.DigestConflict, "Digest already pending", detail!),
+        { Confirmation.Error: { } error } => Problem(StatusCodes.Status409Conflict, error.Code, "Upload not confirmed", error.Detail),
+        _ => null,
+    };
+
+    static ProblemHttpResult MultipartNotFound(Guid fileId) =>
+        Problem(StatusCodes.Status404NotFound, ProblemCodes.FileNotFound, "File not found", $"No multipart upload has the id {fileId}.");
+
+    static ProblemHttpResult NotPending(FileRecord file) =>
+        Problem(StatusCodes.Status409Conflict, ProblemCodes.NotPending, "Upload finished", $"The file is {StatusNames.ToName(file.Status)}: nothing is left to upload.");
+
     /// <summary>The problem for a request that is well-formed but over a limit (413) or of a type not allowed (415).</summary>
-    static ProblemHttpResult? ProblemFor(UploadValidation validation) => validation.Rejection switch
+    public static ProblemHttpResult? ProblemFor(UploadValidation validation) => validation.Rejection switch
     {
         UploadRejection.TooLarge =>
             Problem(StatusCodes.Status413PayloadTooLarge, ProblemCodes.FileTooLarge, "File too large", validation.Errors["size"][0]),

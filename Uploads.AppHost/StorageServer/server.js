@@ -1,11 +1,14 @@
 'use strict';
-// Runs s3rver for the AppHost: the same server its CLI starts, with two things s3rver gets wrong put right, and its
-// object events sent on as MinIO's webhook sends them, when UPLOADS_STORAGE_EVENTS_URL is set.
+// Runs s3rver for the AppHost: the same server its CLI starts, with two things s3rver gets wrong put right, the two
+// multipart calls it lacks added (ListParts, AbortMultipartUpload: resumable clients and cancellation depend on them),
+// and its object events sent on as MinIO's webhook sends them, when UPLOADS_STORAGE_EVENTS_URL is set.
 //   node server.js DIRECTORY ADDRESS PORT BUCKET CORS_XML
 const fs = require('fs');
 const S3rver = require('s3rver');
 const objects = require('s3rver/lib/controllers/object');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
+const router = require('s3rver/lib/routes');
+const S3Error = require('s3rver/lib/models/error');
 
 const [directory, address, port, bucket, cors] = process.argv.slice(2);
 if (!cors) {
@@ -32,6 +35,56 @@ FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key
       if (error.code !== 'ENOENT') throw error;
     })));
 };
+
+// s3rver answers GET and DELETE with ?uploadId= "method not allowed". Both are added to the object routes' own handlers,
+// after s3rver's authentication has checked the request's signature, as S3 defines them.
+function uploadDirectory(ctx) {
+  return `${ctx.store.getResourcePath(ctx.params.bucket, undefined, 'uploads')}/${ctx.query.uploadId}`;
+}
+
+async function openUpload(ctx) {
+  const uploadDir = uploadDirectory(ctx);
+  const key = await fs.promises.readFile(`${uploadDir}/key`, 'utf8').catch(() => null);
+  if (!/^[0-9a-f]{32}$/.test(ctx.query.uploadId) || key !== ctx.params.key) {
+    throw new S3Error('NoSuchUpload', 'The specified upload does not exist.', { UploadId: ctx.query.uploadId });
+  }
+  return uploadDir;
+}
+
+async function listParts(ctx) {
+  const uploadDir = await openUpload(ctx);
+  const numbers = (await fs.promises.readdir(uploadDir)).filter(name => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+  const parts = await Promise.all(numbers.map(async number => {
+    const [stat, md5] = await Promise.all([
+      fs.promises.stat(`${uploadDir}/${number}`),
+      fs.promises.readFile(`${uploadDir}/${number}.md5`, 'utf8').catch(() => null),
+    ]);
+    return md5 && { PartNumber: number, LastModified: stat.mtime.toISOString(), ETag: JSON.stringify(md5), Size: stat.size };
+  }));
+  ctx.body = {
+    ListPartsResult: {
+      '@': { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' },
+      Bucket: ctx.params.bucket,
+      Key: ctx.params.key,
+      UploadId: ctx.query.uploadId,
+      MaxParts: 10000,
+      IsTruncated: false,
+      Part: parts.filter(Boolean),
+    },
+  };
+}
+
+async function abortMultipartUpload(ctx) {
+  await fs.promises.rm(await openUpload(ctx), { recursive: true, force: true });
+  ctx.status = 204;
+}
+
+for (const layer of router.stack.filter(layer => layer.path === '/:bucket/:key+')) {
+  const added = layer.methods.includes('GET') ? listParts : layer.methods.includes('DELETE') ? abortMultipartUpload : null;
+  if (!added) continue;
+  const handler = layer.stack[layer.stack.length - 1];
+  layer.stack[layer.stack.length - 1] = ctx => (ctx.params.queryMethod === 'uploadId' ? added(ctx) : handler(ctx));
+}
 
 fs.mkdirSync(directory, { recursive: true });
 const server = new S3rver({

@@ -8,6 +8,9 @@ public static class FailureReasons
     public const string SizeChanged = "SIZE_CHANGED";
     public const string UploadWindowClosed = "UPLOAD_WINDOW_CLOSED";
 
+    /// <summary>The client cancelled the upload before completing it; what it had stored is discarded.</summary>
+    public const string Cancelled = "CANCELLED";
+
     /// <summary>ClamAV found a signature; the detail names it. The object is deleted and never served.</summary>
     public const string MalwareDetected = "MALWARE_DETECTED";
 

@@ -114,6 +114,28 @@ public sealed class FileRecord
 
     public void MarkExpired(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.UploadWindowClosed, now);
 
+    public void MarkCancelled(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.Cancelled, now);
+
+    /// <summary>
+    /// The digest a client computed while it uploaded (too late to declare at the start); the worker verifies it as any
+    /// declared digest. Only while PENDING, and never another than one already declared.
+    /// </summary>
+    public void DeclareDigest(string sha256, DateTimeOffset now)
+    {
+        if (Status != FileStatus.Pending)
+        {
+            throw new InvalidFileTransitionException(Id, Status, FileStatus.Pending);
+        }
+
+        if (DeclaredSha256 is { } declared && declared != sha256)
+        {
+            throw new InvalidOperationException($"File {Id} was declared with the digest {declared}, not {sha256}.");
+        }
+
+        DeclaredSha256 = sha256;
+        UpdatedAt = Stored(now);
+    }
+
     /// <summary>Takes the file for syncing under <paramref name="claim"/> until <paramref name="leaseExpiresAt"/>.</summary>
     public void StartSync(Guid claim, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -67,7 +68,11 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
             Expires = expiresAt.UtcDateTime,
             Protocol = SigningProtocol,
         };
-        request.Headers.ContentLength = length;
+        if (length is { } signedLength)
+        {
+            request.Headers.ContentLength = signedLength;
+        }
+
         return new Uri(await presigner.GetPreSignedURLAsync(request));
     }
 
@@ -142,10 +147,11 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
     }
 
     /// <summary>
-    /// A presigned PUT for one part of a multipart upload, signed for exactly <paramref name="length"/> bytes (the
-    /// <c>Content-Length</c> is a signed header: S3 and MinIO refuse a part of another length). A local HMAC, no call to storage.
+    /// A presigned PUT for one part of a multipart upload, signed for exactly <paramref name="length"/> bytes when it is
+    /// known (the <c>Content-Length</c> is a signed header: S3 and MinIO refuse a part of another length); a file uploaded
+    /// without a declared size has its size checked once complete. A local HMAC, no call to storage.
     /// </summary>
-    public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, long length, DateTimeOffset expiresAt)
+    public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, long? length, DateTimeOffset expiresAt)
     {
         var request = new GetPreSignedUrlRequest
         {
@@ -157,25 +163,42 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
             Expires = expiresAt.UtcDateTime,
             Protocol = SigningProtocol,
         };
-        request.Headers.ContentLength = length;
+        if (length is { } signedLength)
+        {
+            request.Headers.ContentLength = signedLength;
+        }
+
         return new Uri(await presigner.GetPreSignedURLAsync(request));
     }
 
     /// <summary>
-    /// The parts stored so far, by number, with their ETags: what a resuming client need not send again. Empty where the
-    /// storage cannot list parts (s3rver); S3 and MinIO can.
+    /// The parts stored so far, by number, with their ETags and sizes: what a resuming client need not send again. Empty
+    /// where the storage cannot list parts (S3, MinIO and the AppHost's s3rver can) or no longer has the upload.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, string>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<int, StoredPart>> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
     {
+        var stored = new Dictionary<int, StoredPart>();
         try
         {
-            var parts = await s3.ListPartsAsync(new ListPartsRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId }, cancellationToken);
-            return (parts.Parts ?? []).ToDictionary(p => p.PartNumber ?? 0, p => p.ETag);
+            var request = new ListPartsRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId };
+            ListPartsResponse page;
+            do
+            {
+                page = await s3.ListPartsAsync(request, cancellationToken);
+                foreach (var part in page.Parts ?? [])
+                {
+                    stored[part.PartNumber ?? 0] = new StoredPart(part.PartNumber ?? 0, part.ETag, part.Size ?? 0);
+                }
+
+                request.PartNumberMarker = page.NextPartNumberMarker?.ToString(CultureInfo.InvariantCulture);
+            }
+            while (page.IsTruncated == true);
         }
-        catch (AmazonS3Exception ex) when (IsUnsupported(ex))
+        catch (AmazonS3Exception ex) when (IsUnsupported(ex) || ex.StatusCode == HttpStatusCode.NotFound)
         {
-            return new Dictionary<int, string>();
         }
+
+        return stored;
     }
 
     public async Task CompleteMultipartUploadAsync(string key, string uploadId, IEnumerable<(int Number, string ETag)> parts, CancellationToken cancellationToken) =>
@@ -228,3 +251,6 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
     public async Task EnsureBucketReachableAsync(CancellationToken cancellationToken) =>
         await s3.GetBucketLocationAsync(options.Bucket, cancellationToken);
 }
+
+/// <summary>One part of a multipart upload that storage holds.</summary>
+public sealed record StoredPart(int Number, string ETag, long Size);

@@ -81,10 +81,9 @@ public sealed class MultipartUploadTests(UploadsStack stack)
         using var resumed = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
         var again = (await resumed.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
 
-        // s3rver cannot list stored parts (S3 and MinIO can, and then the parts come back with their ETags):
-        // here the client relies on the ETags it kept.
         Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
         Assert.Equal(ticket.Parts.Select(p => p.PartNumber), again.Parts!.Select(p => p.PartNumber));
+        Assert.Equal([first, null], again.Parts!.Select(p => p.ETag));
         var second = await UploadsClient.PutPartAsync(again.Parts![1], content, ticket.PartSize);
 
         var completion = await stack.Client.CompleteMultipartAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
@@ -113,9 +112,8 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     }
 
     [Fact]
-    public async Task An_abandoned_multipart_upload_expires_even_where_storage_cannot_abort_it()
+    public async Task An_abandoned_multipart_upload_expires_and_storage_frees_its_parts()
     {
-        // The reconciler aborts the multipart upload first; s3rver answers that it cannot, which must not keep the file PENDING.
         var content = UploadsClient.RandomBytes((int)(6 * MiB));
         var ticket = await stack.Client.StartMultipartAsync("abandoned.bin", content.Length);
         await UploadsClient.PutPartAsync(ticket.Parts![0], content, ticket.PartSize);
@@ -126,6 +124,69 @@ public sealed class MultipartUploadTests(UploadsStack stack)
         Assert.Equal(FileStatus.Expired, file.Status);
         using var resumed = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
         Assert.Equal(HttpStatusCode.Conflict, resumed.StatusCode);
+        await Eventually.TrueAsync(async () => !await StorageHoldsUploadAsync(ticket.FileId), "the reconciler to abort the multipart upload");
+    }
+
+    [Fact]
+    public async Task A_cancelled_upload_ends_EXPIRED_CANCELLED_storage_frees_its_parts_and_completing_it_is_refused()
+    {
+        var content = UploadsClient.RandomBytes((int)(6 * MiB));
+        var ticket = await stack.Client.StartMultipartAsync("cancelled.bin", content.Length);
+        var first = await UploadsClient.PutPartAsync(ticket.Parts![0], content, ticket.PartSize);
+        Assert.True(await StorageHoldsUploadAsync(ticket.FileId));
+
+        using var cancel = await stack.Client.Http.DeleteAsync($"/files/{ticket.FileId}/multipart-upload");
+        using var again = await stack.Client.Http.DeleteAsync($"/files/{ticket.FileId}/multipart-upload");
+        using var complete = await stack.Client.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
+            new { parts = new[] { new { part_number = 1, etag = first }, new { part_number = 2, etag = first } } });
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, complete.StatusCode);
+        Assert.Equal("EXPIRED", (await Problems.ReadAsync(complete)).Code);
+        var file = await stack.Client.GetFileAsync(ticket.FileId);
+        Assert.Equal(FileStatus.Expired, file.Status);
+        Assert.Equal(FailureReasons.Cancelled, file.History.Last().Reason);
+        Assert.False(await StorageHoldsUploadAsync(ticket.FileId));
+    }
+
+    [Fact]
+    public async Task A_digest_given_at_completion_is_verified_by_the_worker_and_a_wrong_one_fails_the_file()
+    {
+        var content = UploadsClient.RandomBytes((int)(5 * MiB) + 10);
+        var right = await stack.Client.StartMultipartAsync("hashed-late.bin", content.Length);
+        var wrong = await stack.Client.StartMultipartAsync("hashed-wrong.bin", content.Length);
+
+        foreach (var (ticket, digest) in new[] { (right, UploadsClient.Sha256Of(content)), (wrong, new string('0', 64)) })
+        {
+            var etags = new Dictionary<int, string>();
+            foreach (var part in ticket.Parts!)
+            {
+                etags[part.PartNumber] = await UploadsClient.PutPartAsync(part, content, ticket.PartSize);
+            }
+
+            using var response = await stack.Client.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
+                new { parts = etags.Select(e => new { part_number = e.Key, etag = e.Value }), sha256 = digest });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(UploadsClient.Sha256Of(content), (await stack.Client.WaitForStatusAsync(right.FileId, FileStatus.Synced)).Sha256);
+        Assert.Equal(FailureReasons.HashMismatch, (await stack.Client.WaitForStatusAsync(wrong.FileId, FileStatus.Failed)).FailureReason);
+    }
+
+    async Task<bool> StorageHoldsUploadAsync(Guid fileId)
+    {
+        var uploadId = (string)(await stack.ScalarAsync("SELECT multipart_upload_id FROM files WHERE id = @id", ("id", fileId)))!;
+        var key = ObjectKeys.UploadFor(UploadsStack.Tenant, fileId);
+        try
+        {
+            await stack.Storage.ListPartsAsync(new Amazon.S3.Model.ListPartsRequest { BucketName = stack.Resources.Storage.Bucket, Key = key, UploadId = uploadId });
+            return true;
+        }
+        catch (Amazon.S3.AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+        {
+            return false;
+        }
     }
 
     [Theory]

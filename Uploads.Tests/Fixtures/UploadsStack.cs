@@ -28,6 +28,9 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>The tenant <see cref="Client"/> calls as.</summary>
     public const string Tenant = "tests";
 
+    /// <summary>A web frontend on another origin that the APIs let call them from the browser (<c>Cors:AllowedOrigins</c>).</summary>
+    public const string FrontendOrigin = "https://frontend.example";
+
     public string StateDirectory { get; } = Directory.CreateTempSubdirectory("uploads-tests-").FullName;
     public DistributedApplication App { get; private set; } = null!;
     public UploadsResources Resources { get; private set; } = null!;
@@ -59,7 +62,8 @@ public sealed class UploadsStack : IAsyncLifetime
         Proxies = FaultProxies.RouteThrough(Resources);
         foreach (var api in Resources.Apis)
         {
-            api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString());
+            api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
+                .WithEnvironment("Cors__AllowedOrigins__0", FrontendOrigin);
         }
         App = builder.Build();
         var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });
@@ -115,11 +119,14 @@ public sealed class UploadsStack : IAsyncLifetime
         return connection;
     }
 
-    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters)
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Convert.ToInt64(await ScalarAsync(sql, parameters));
+
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = OpenDatabase();
         await using var command = Command(connection, sql, parameters);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return await command.ExecuteScalarAsync();
     }
 
     static NpgsqlCommand Command(NpgsqlConnection connection, string sql, (string Name, object Value)[] parameters)

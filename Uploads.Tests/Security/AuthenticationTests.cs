@@ -56,7 +56,7 @@ public sealed class AuthenticationTests(UploadsStack stack)
     }
 
     [Fact]
-    public async Task Every_files_endpoint_requires_a_token()
+    public async Task Every_files_and_companion_endpoint_requires_a_token()
     {
         using var anonymous = new HttpClient { BaseAddress = new Uri(stack.Resources.Api.Url) };
         var id = Guid.NewGuid();
@@ -66,6 +66,9 @@ public sealed class AuthenticationTests(UploadsStack stack)
             ("POST", "/files/presigned-upload"), ("POST", "/files/confirm-uploads"), ("GET", "/files"),
             ("GET", $"/files/{id}"), ("GET", $"/files/{id}/content"), ("GET", $"/files/{id}/events"),
             ("POST", "/files/multipart-upload"), ("GET", $"/files/{id}/multipart-upload"), ("POST", $"/files/{id}/complete-multipart"),
+            ("DELETE", $"/files/{id}/multipart-upload"), ("GET", "/companion/s3/params?filename=a.txt"), ("POST", "/companion/s3/multipart"),
+            ("GET", "/companion/s3/multipart/u?key=k"), ("GET", "/companion/s3/multipart/u/1?key=k"), ("GET", "/companion/s3/multipart/u/batch?key=k&partNumbers=1"),
+            ("POST", "/companion/s3/multipart/u/complete?key=k"), ("DELETE", "/companion/s3/multipart/u?key=k"),
         })
         {
             using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));

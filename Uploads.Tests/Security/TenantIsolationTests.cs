@@ -70,7 +70,7 @@ public sealed class TenantIsolationTests(UploadsStack stack)
     }
 
     [Fact]
-    public async Task Another_tenant_cannot_resume_or_complete_a_multipart_upload()
+    public async Task Another_tenant_cannot_resume_complete_or_cancel_a_multipart_upload()
     {
         using var started = await alice.PostJsonAsync("/files/multipart-upload", new { filename = "parts.bin", size = 6 * 1024 * 1024 });
         var ticket = (await started.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
@@ -78,10 +78,12 @@ public sealed class TenantIsolationTests(UploadsStack stack)
         using var resumed = await bob.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
         using var completed = await bob.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
             new { parts = new[] { new { part_number = 1, etag = "\"0\"" } } });
+        using var cancelled = await bob.Http.DeleteAsync($"/files/{ticket.FileId}/multipart-upload");
 
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, resumed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, completed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, cancelled.StatusCode);
         Assert.Equal(FileStatus.Pending, (await alice.GetFileAsync(ticket.FileId)).Status);
     }
 
