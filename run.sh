@@ -38,6 +38,20 @@ install_storage_server() {
   fi
 }
 
+# The pages' third-party code (hash-wasm, Uppy) comes from npm, pinned by the lock file, bundled into wwwroot/vendor.
+build_page_vendor() {
+  local dir=Uploads.Api/Frontend
+  if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    say "Installing the pages' packages (npm ci)"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  fi
+  if [[ ! -f Uploads.Api/wwwroot/vendor/uppy.js || $dir/node_modules/.package-lock.json -nt Uploads.Api/wwwroot/vendor/uppy.js ]] \
+    || [[ -n $(find "$dir/vendor" -newer Uploads.Api/wwwroot/vendor/uppy.js -print -quit) ]]; then
+    say "Bundling the pages' packages (esbuild)"
+    npm run --prefix "$dir" --silent build
+  fi
+}
+
 build() {
   say "Building"
   dotnet build Uploads.sln --nologo -v quiet -clp:ErrorsOnly
@@ -45,6 +59,7 @@ build() {
 
 install_services
 install_storage_server
+build_page_vendor
 build
 
 if $setup_only; then exit 0; fi

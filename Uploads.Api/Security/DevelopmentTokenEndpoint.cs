@@ -14,7 +14,7 @@ public sealed record DevelopmentToken(string AccessToken, string Tenant, DateTim
 
 public static class DevelopmentTokenEndpoint
 {
-    const string DemoTenant = "demo";
+    public const string DemoTenant = "demo";
     static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
     /// <summary>

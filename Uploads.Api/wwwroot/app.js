@@ -1,100 +1,126 @@
-// The upload page: hash in the browser, ask the API for a presigned POST, send the file straight to storage,
-// confirm, then follow the file's status over server-sent events until it is settled.
-const terminal = new Set(["SYNCED", "FAILED", "EXPIRED"]);
+// The upload page: several files at once, each hashed in a worker while it uploads; small files in one presigned POST,
+// large ones in parts (multipart.js) that survive a reload. Every file is followed to SYNCED over server-sent events.
+import { ApiError, call, follow, withToken } from "./uploads/api.js";
+import { hashFile } from "./uploads/hashing.js";
+import { cancelUpload, uploadInParts } from "./uploads/multipart.js";
+import { unfinishedUploads } from "./uploads/resume-store.js";
+import { sendWithRetries } from "./uploads/transfer.js";
+
+const multipartThreshold = 16 * 1024 * 1024;
+const filesAtOnce = 3;
+
 const rows = document.querySelector("#files tbody");
 const template = document.querySelector("#row");
 const drop = document.querySelector("#drop");
 const picker = document.querySelector("#picker");
-
-// In Development the API hands out a token for a demo tenant; a real frontend gets its token from its sign-in.
-const token = fetch("/dev/token").then(async (response) => {
-  if (!response.ok) throw new Error("no token: sign-in is needed outside Development");
-  return (await response.json()).access_token;
-});
-const authorized = async (headers = {}) => ({ ...headers, authorization: `Bearer ${await token}` });
-// EventSource and download links cannot send a header: these two reads take the token in the query.
-const withToken = async (path) => `${path}?access_token=${encodeURIComponent(await token)}`;
-
-let queue = Promise.resolve();
-// One file after another: a duplicate picked with its original then finds it SYNCED and is deduplicated.
-const enqueue = (files) => { for (const file of files) queue = queue.then(() => upload(file)); };
+const total = { bar: document.querySelector("#total progress"), text: document.querySelector("#total .text"), files: [] };
 
 picker.addEventListener("change", () => { enqueue([...picker.files]); picker.value = ""; });
 drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
 drop.addEventListener("dragleave", () => drop.classList.remove("over"));
 drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); enqueue([...e.dataTransfer.files]); });
+showUnfinished();
 
-async function upload(file) {
-  const row = addRow(file.name);
-  try {
-    const sha256 = await digest(file);
-    row.sha256.textContent = sha256;
-    const ticket = await api("/files/presigned-upload", {
-      filename: file.name, size: file.size, sha256, content_type: file.type || undefined,
-    });
-    row.element.dataset.fileId = ticket.file_id;
-    if (ticket.deduplicated) {
-      row.progress.value = 100;
-      row.name.insertAdjacentHTML("beforeend", ' <span class="badge">deduplicated</span>');
-      row.element.dataset.deduplicated = "true";
-      return settle(row, ticket.file_id, ticket.status);
-    }
-    await post(ticket, file, (percent) => (row.progress.value = percent));
-    const confirmation = await api("/files/confirm-uploads", { files: [{ file_id: ticket.file_id, file_size: file.size }] });
-    const result = confirmation.results[0];
-    if (result.error) throw new Error(`${result.error.code}: ${result.error.detail}`);
-    await follow(row, ticket.file_id);
-  } catch (error) {
-    setStatus(row, "ERROR", error.message);
+// At most `filesAtOnce` files upload at a time; the rest wait their turn, in the order they were picked.
+let running = 0;
+const waiting = [];
+function enqueue(files) {
+  for (const file of files) {
+    const entry = { file, row: addRow(file), sent: 0, controller: new AbortController() };
+    total.files.push(entry);
+    entry.row.cancel.addEventListener("click", () => entry.controller.abort(), { once: true });
+    waiting.push(entry);
+  }
+  next();
+}
+function next() {
+  while (running < filesAtOnce && waiting.length) {
+    const entry = waiting.shift();
+    running++;
+    upload(entry).finally(() => { running--; next(); });
   }
 }
 
-async function digest(file) {
-  const hash = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
-  return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
+// Same content picked twice in one session: the second waits for the first, then the API answers it as deduplicated.
+const byDigest = new Map();
+
+async function upload(entry) {
+  const { file, row, controller: { signal } } = entry;
+  const progress = (bytes) => { entry.sent = bytes; showProgress(entry); };
+  let fileId = null;
+  let settled = () => {};
+  try {
+    if (signal.aborted) throw new DOMException("Upload cancelled", "AbortError");
+    setStatus(row, "HASHING");
+    const digest = hashFile(file, { signal });
+    digest.then((sha256) => { row.sha256.textContent = sha256; }, () => {});
+    if (file.size >= multipartThreshold) {
+      fileId = await uploadInParts(file, {
+        digest,
+        signal,
+        onStarted: (id, { resumed, missing }) => {
+          fileId = id;
+          row.element.dataset.fileId = id;
+          entry.started = performance.now();
+          setStatus(row, "UPLOADING", resumed ? `resumed: ${missing} parts left` : null);
+        },
+        onProgress: progress,
+        onRetry: (part, error) => setStatus(row, "UPLOADING", `part ${part} again: ${error.message}`),
+      });
+    } else {
+      const sha256 = await digest;
+      const earlier = byDigest.get(sha256);
+      byDigest.set(sha256, new Promise((resolve) => { settled = resolve; }));
+      await earlier;
+      fileId = await uploadWhole(file, sha256, row, progress, signal);
+      if (!fileId) return;
+    }
+    row.cancel.hidden = true;
+    setStatus(row, "UPLOADED");
+    await follow(fileId, (status, reason) => setStatus(row, status, reason));
+    await settle(row, fileId);
+  } catch (error) {
+    row.cancel.hidden = true;
+    if (error.name === "AbortError") {
+      await cancelUpload(file, fileId).catch(() => {});
+      setStatus(row, "CANCELLED");
+    } else {
+      setStatus(row, "ERROR", error.message);
+    }
+  } finally {
+    settled();
+  }
 }
 
-async function api(path, body) {
-  const response = await fetch(path, { method: "POST", headers: await authorized({ "content-type": "application/json" }), body: JSON.stringify(body) });
-  const json = await response.json();
-  if (!response.ok) throw new Error(`${json.code ?? response.status}: ${json.detail ?? json.title}`);
-  return json;
+// One presigned POST for a small file, retried on its own; null when the content is already stored (deduplicated).
+async function uploadWhole(file, sha256, row, progress, signal) {
+  const ticket = await call("POST", "/files/presigned-upload", { filename: file.name, size: file.size, sha256, content_type: file.type || undefined });
+  row.element.dataset.fileId = ticket.file_id;
+  if (ticket.deduplicated) {
+    progress(file.size);
+    row.name.insertAdjacentHTML("beforeend", ' <span class="badge">deduplicated</span>');
+    row.cancel.hidden = true;
+    await settle(row, ticket.file_id);
+    return null;
+  }
+  setStatus(row, "UPLOADING");
+  const form = () => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(ticket.form_fields)) body.append(name, value);
+    body.append("file", file);
+    return body;
+  };
+  await sendWithRetries({ method: "POST", url: ticket.upload_url, body: form(), timeoutMs: 300_000, onProgress: (bytes) => progress(Math.min(bytes, file.size)) },
+    { signal, onRetry: (error) => setStatus(row, "UPLOADING", `again: ${error.message}`) });
+  progress(file.size);
+  const confirmation = await call("POST", "/files/confirm-uploads", { files: [{ file_id: ticket.file_id, file_size: file.size }] });
+  const result = confirmation.results[0];
+  if (result.error) throw new ApiError(409, result.error);
+  return ticket.file_id;
 }
 
-// The form fields first, the file last, in a field named "file": what a presigned POST policy expects.
-function post(ticket, file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(ticket.form_fields)) form.append(name, value);
-    form.append("file", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", ticket.upload_url);
-    request.upload.onprogress = (e) => e.lengthComputable && onProgress(Math.round((e.loaded / e.total) * 100));
-    request.onload = () => (request.status < 300 ? (onProgress(100), resolve()) : reject(new Error(`storage answered ${request.status}`)));
-    request.onerror = () => reject(new Error("storage could not be reached"));
-    request.send(form);
-  });
-}
-
-async function follow(row, fileId) {
-  const url = await withToken(`/files/${fileId}/events`);
-  return new Promise((resolve) => {
-    const events = new EventSource(url);
-    events.addEventListener("status", async (e) => {
-      const { status, reason } = JSON.parse(e.data);
-      setStatus(row, status, reason);
-      if (terminal.has(status)) {
-        events.close();
-        await settle(row, fileId, status);
-        resolve();
-      }
-    });
-    events.onerror = () => { if (events.readyState === EventSource.CLOSED) resolve(); };
-  });
-}
-
-async function settle(row, fileId, status) {
-  const file = await (await fetch(`/files/${fileId}`, { headers: await authorized() })).json();
+async function settle(row, fileId) {
+  const file = await call("GET", `/files/${fileId}`);
   setStatus(row, file.status, file.failure_reason);
   if (file.status === "SYNCED") {
     row.sha256.textContent = file.sha256;
@@ -103,15 +129,59 @@ async function settle(row, fileId, status) {
   }
 }
 
-function setStatus(row, status, reason) {
-  row.element.dataset.status = status;
-  row.status.textContent = reason ? `${status} (${reason})` : status;
+// Per file: the share sent, the speed over the last seconds, the time left. In total: all bytes picked this session.
+function showProgress(entry) {
+  const { file, row, sent } = entry;
+  row.progress.value = file.size ? (sent / file.size) * 100 : 100;
+  const now = performance.now();
+  entry.samples = [...(entry.samples ?? []).filter((s) => now - s.at < 3000), { at: now, sent }];
+  const [oldest] = entry.samples;
+  const rate = now > oldest.at ? ((sent - oldest.sent) / (now - oldest.at)) * 1000 : 0;
+  row.speed.textContent = rate > 0 && sent < file.size ? `${formatBytes(rate)}/s · ${formatDuration((file.size - sent) / rate)} left` : "";
+  const size = total.files.reduce((sum, f) => sum + f.file.size, 0);
+  const done = total.files.reduce((sum, f) => sum + f.sent, 0);
+  total.bar.value = size ? (done / size) * 100 : 100;
+  total.text.textContent = `${formatBytes(done)} of ${formatBytes(size)}`;
 }
 
-function addRow(name) {
+async function showUnfinished() {
+  const unfinished = await unfinishedUploads();
+  const section = document.querySelector("#unfinished");
+  section.hidden = unfinished.length === 0;
+  const list = section.querySelector("ul");
+  list.replaceChildren(...unfinished.map((upload) => {
+    const item = document.createElement("li");
+    const parts = Math.ceil(upload.size / upload.partSize);
+    item.textContent = `${upload.name} (${formatBytes(upload.size)}): ${Object.keys(upload.etags).length} of ${parts} parts sent`;
+    return item;
+  }));
+}
+
+function setStatus(row, status, detail) {
+  row.element.dataset.status = status;
+  row.status.textContent = status;
+  row.detail.textContent = detail ?? "";
+  if (["SYNCED", "FAILED", "EXPIRED", "ERROR", "CANCELLED"].includes(status)) showUnfinished();
+}
+
+function addRow(file) {
   const element = template.content.firstElementChild.cloneNode(true);
   rows.append(element);
   const part = (selector) => element.querySelector(selector);
-  part(".name").textContent = name;
-  return { element, name: part(".name"), progress: part("progress"), status: part(".status"), sha256: part(".sha256"), link: part(".link") };
+  part(".name").textContent = file.name;
+  return {
+    element, name: part(".name"), progress: part("progress"), speed: part(".speed"), status: part(".status"),
+    detail: part(".detail"), sha256: part(".sha256"), link: part(".link"), cancel: part(".cancel"),
+  };
 }
+
+const formatBytes = (bytes) => {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let unit = 0;
+  while (bytes >= 1000 && unit < units.length - 1) { bytes /= 1000; unit++; }
+  return `${bytes.toFixed(unit ? 1 : 0)} ${units[unit]}`;
+};
+const formatDuration = (seconds) => {
+  const s = Math.ceil(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+};

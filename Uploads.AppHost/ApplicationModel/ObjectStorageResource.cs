@@ -45,6 +45,19 @@ public sealed class ObjectStorageResource(string name, int port, string storageS
         return this;
     }
 
+    /// <summary>
+    /// Variables given to the local storage process only (never published): tests load a module into s3rver this way
+    /// (<c>NODE_OPTIONS=--require …</c>) to make it refuse chosen requests and count what it received.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LocalEnvironment =>
+        Annotations.OfType<EnvironmentAnnotation>().ToDictionary(variable => variable.Name, variable => variable.Value.Resolve());
+
+    public ObjectStorageResource WithLocalEnvironment(string name, string value)
+    {
+        Annotate(new EnvironmentAnnotation(name, value));
+        return this;
+    }
+
     /// <summary>Sends the events through <paramref name="url"/> (a proxy in front of the target) when run locally.</summary>
     public ObjectStorageResource WithEventsRoutedThrough(string url)
     {

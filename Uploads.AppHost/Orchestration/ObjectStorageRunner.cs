@@ -39,10 +39,14 @@ public sealed class ObjectStorageRunner(ObjectStorageResource storage, Orchestra
         var cors = Path.Combine(dataDirectory, "cors.xml");
         await File.WriteAllTextAsync(cors, CorsConfiguration(), cancellationToken);
         // s3rver (re)creates the bucket at every start, with the CORS rule; server.js also decodes copy sources as S3 does.
-        StartProcess("node", [Path.Combine(storage.StorageServerDirectory, "server.js"), objects, "127.0.0.1", storage.Port.ToString(), storage.Bucket, cors],
-            storage.Events is { } events
-                ? new Dictionary<string, string?> { ["UPLOADS_STORAGE_EVENTS_URL"] = events.Url, ["UPLOADS_STORAGE_EVENTS_SECRET"] = events.Secret.Resolve() }
-                : null);
+        var environment = storage.LocalEnvironment.ToDictionary(variable => variable.Key, string? (variable) => variable.Value);
+        if (storage.Events is { } events)
+        {
+            environment["UPLOADS_STORAGE_EVENTS_URL"] = events.Url;
+            environment["UPLOADS_STORAGE_EVENTS_SECRET"] = events.Secret.Resolve();
+        }
+
+        StartProcess("node", [Path.Combine(storage.StorageServerDirectory, "server.js"), objects, "127.0.0.1", storage.Port.ToString(), storage.Bucket, cors], environment);
         await WaitUntilAsync(ct => Probes.HttpOkAsync(new Uri($"{storage.Endpoint}/{storage.Bucket}"), ct), cancellationToken);
     }
 

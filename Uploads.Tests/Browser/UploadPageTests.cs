@@ -26,7 +26,7 @@ public sealed class UploadPageTests(UploadsStack stack)
 
         // What the user sees: each row's status cell reads SYNCED, its digest is shown, its progress bar is full.
         var rows = page.Locator("#files tbody tr");
-        await Assertions.Expect(rows.Locator("td.status")).ToHaveTextAsync(["SYNCED", "SYNCED", "SYNCED"], new() { Timeout = 60_000 });
+        await Assertions.Expect(rows.Locator(".status")).ToHaveTextAsync(["SYNCED", "SYNCED", "SYNCED"], new() { Timeout = 60_000 });
         await Chromium.SaveScreenshotAsync(page, "upload-page.png");
 
         var expected = new[] { ("first.txt", first), ("second.csv", second), ("first-again.txt", first) };

@@ -19,58 +19,6 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     static readonly HttpClient Storage = new() { Timeout = TimeSpan.FromMinutes(5) };
 
     [Fact]
-    public async Task A_1_GB_file_uploaded_in_parallel_parts_with_three_retried_completes_and_syncs_with_its_digest_in_bounded_memory()
-    {
-        using var large = await LargeFile.CreateAsync(1024 * MiB);
-        var ticket = await stack.Client.StartMultipartAsync("large.bin", large.Length, large.Sha256);
-        Assert.Equal(1024 * MiB / ticket.PartSize, ticket.Parts!.Count);
-
-        var failing = new HashSet<int> { 2, 17, ticket.Parts.Count };
-        var attempts = new ConcurrentDictionary<int, int>();
-        var etags = new ConcurrentDictionary<int, string>();
-        await Parallel.ForEachAsync(ticket.Parts, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (part, _) =>
-        {
-            while (true)
-            {
-                var attempt = attempts.AddOrUpdate(part.PartNumber, 1, (_, n) => n + 1);
-                var offset = (part.PartNumber - 1) * ticket.PartSize;
-                var length = Math.Min(ticket.PartSize, large.Length - offset);
-                var cutOff = failing.Contains(part.PartNumber) && attempt == 1 ? length / 2 : (long?)null;
-                try
-                {
-                    using var response = await Storage.PutAsync(part.Url, new FileSegmentContent(large.Path, offset, length, cutOff));
-                    response.EnsureSuccessStatusCode();
-                    etags[part.PartNumber] = response.Headers.ETag!.Tag;
-                    return;
-                }
-                catch (HttpRequestException) when (attempt < 3)
-                {
-                    // Only this part is sent again.
-                }
-            }
-        });
-
-        Assert.Equal(failing.Order(), attempts.Where(a => a.Value == 2).Select(a => a.Key).Order());
-        Assert.All(attempts.Where(a => !failing.Contains(a.Key)), a => Assert.Equal(1, a.Value));
-
-        var workers = stack.Resources.Workers.Select(w => stack.Runner(w).Process!.Id).ToList();
-        workers.ForEach(ProcessMemory.ResetPeak);
-        var before = workers.ToDictionary(w => w, ProcessMemory.Resident);
-        var completion = await stack.Client.CompleteMultipartAsync(ticket.FileId, etags);
-        Assert.Equal(FileStatus.Uploaded, completion.Status);
-
-        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(3));
-        Assert.Equal(large.Sha256, file.Sha256);
-        Assert.Equal(large.Length, file.Size);
-        // Flat: the sync streams through pooled buffers, so a worker's peak stays near where it started, whatever the file's size.
-        foreach (var worker in workers)
-        {
-            var growth = ProcessMemory.Peak(worker) - before[worker];
-            Assert.True(growth < 48 * MiB, $"Worker {worker} grew by {growth / MiB} MiB (from {before[worker] / MiB} MiB) while syncing 1 GiB.");
-        }
-    }
-
-    [Fact]
     public async Task A_client_resumes_with_fresh_urls_and_completing_twice_changes_nothing()
     {
         var content = UploadsClient.RandomBytes((int)(20 * MiB));

@@ -43,6 +43,9 @@ public sealed class UploadsStack : IAsyncLifetime
 
     /// <summary>What the services reach their backing services through: a test makes a fault here and reads what the proxy did.</summary>
     public FaultProxies Proxies { get; private set; } = null!;
+
+    /// <summary>Part PUTs counted at storage, and parts it refuses once when told.</summary>
+    public StorageFaults StorageFaults { get; private set; } = null!;
     public FaultProxy StorageProxy => Proxies.Storage;
     public FaultProxy DatabaseProxy => Proxies.Database;
     public FaultProxy BrokerProxy => Proxies.Broker;
@@ -60,6 +63,7 @@ public sealed class UploadsStack : IAsyncLifetime
         Resources = builder.AddUploads(apiReplicas: 2, workerReplicas: 3);
         FastRecovery.Apply(Resources);
         Proxies = FaultProxies.RouteThrough(Resources);
+        StorageFaults = StorageFaults.LoadInto(Resources.Storage);
         foreach (var api in Resources.Apis)
         {
             api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())

@@ -12,7 +12,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     [Fact]
     public async Task A_worker_killed_while_hashing_a_large_file_comes_back_and_syncs_it_once()
     {
-        using var large = await LargeFile.CreateAsync(400L * 1024 * 1024);
+        using var large = await LargeFile.CreateAsync(200L * 1024 * 1024);
         var ticket = await StartSyncingAsync(large);
         foreach (var worker in stack.Resources.Workers)
         {
@@ -33,7 +33,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     [Fact]
     public async Task A_worker_stopped_with_SIGTERM_mid_sync_releases_the_file_and_the_next_worker_takes_it_at_once()
     {
-        using var large = await LargeFile.CreateAsync(400L * 1024 * 1024);
+        using var large = await LargeFile.CreateAsync(200L * 1024 * 1024);
         var ticket = await StartSyncingAsync(large);
         await Task.WhenAll(stack.Resources.Workers.Select(worker => stack.Runner(worker).StopAsync()));
 

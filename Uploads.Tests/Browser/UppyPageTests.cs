@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+using Uploads.Api.Security;
+using Uploads.Domain.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Browser;
+
+/// <summary>
+/// Uppy (Dashboard, <c>@uppy/aws-s3</c>, Golden Retriever, from npm) pointed at this API's Companion routes, in Chromium:
+/// a small file goes in one POST that storage's event confirms, a large one in parts; both become our files, SYNCED.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class UppyPageTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task Uppy_uploads_a_small_file_in_one_POST_and_a_large_one_in_parts_and_both_end_SYNCED_as_our_files()
+    {
+        var small = UploadsClient.RandomBytes(50_000);
+        var large = UploadsClient.RandomBytes(20 * 1024 * 1024);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        stack.Proxies.StorageEvents.Set(FaultMode.Pass);
+        try
+        {
+            await page.GotoAsync($"{stack.Resources.Api.Url}/uppy/");
+            await page.Locator("input.uppy-Dashboard-input:not([webkitdirectory])").First.SetInputFilesAsync(new[]
+            {
+                new FilePayload { Name = "small.bin", MimeType = "application/octet-stream", Buffer = small },
+                new FilePayload { Name = "large.bin", MimeType = "application/octet-stream", Buffer = large },
+            });
+            await page.Locator(".uppy-StatusBar-actionBtn--upload").ClickAsync();
+
+            var rows = page.Locator("#files tbody tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(2, new() { Timeout = 60_000 });
+            await Assertions.Expect(rows.Locator(".status")).ToHaveTextAsync(["SYNCED", "SYNCED"], new() { Timeout = 60_000 });
+            await Chromium.SaveScreenshotAsync(page, "uppy-page.png");
+
+            var tenant = stack.ClientFor(DevelopmentTokenEndpoint.DemoTenant);
+            foreach (var (name, content) in new[] { ("small.bin", small), ("large.bin", large) })
+            {
+                var row = rows.Filter(new() { HasText = name });
+                var file = await tenant.GetFileAsync(Guid.Parse((await row.GetAttributeAsync("data-file-id"))!));
+                Assert.Equal(FileStatus.Synced, file.Status);
+                Assert.Equal(name, file.Filename);
+                Assert.Equal(UploadsClient.Sha256Of(content), file.Sha256);
+                await Assertions.Expect(row.Locator(".sha256")).ToHaveTextAsync(file.Sha256!);
+                var inParts = (bool)(await stack.ScalarAsync("SELECT multipart_upload_id IS NOT NULL FROM files WHERE id = @id", ("id", file.FileId)))!;
+                Assert.Equal(name == "large.bin", inParts);
+            }
+
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            stack.Proxies.StorageEvents.Set(FaultMode.Refuse);
+        }
+    }
+}

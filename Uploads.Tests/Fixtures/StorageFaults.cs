@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using Uploads.AppHost.ApplicationModel;
+
+namespace Uploads.Tests.Fixtures;
+
+/// <summary>
+/// What the tests' s3rver received and refused, from <c>StorageFaults/storage-faults.js</c>, which the stack loads into it:
+/// part PUTs counted at storage, and chosen parts refused once with 503.
+/// </summary>
+public sealed class StorageFaults(int controlPort)
+{
+    static readonly string Module = Path.Combine(AppHostPaths.RepositoryRoot, "Uploads.Tests", "Fixtures", "StorageFaults", "storage-faults.js");
+    readonly HttpClient control = new() { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
+
+    public static StorageFaults LoadInto(ObjectStorageResource storage)
+    {
+        var port = Ports.Free();
+        storage.WithLocalEnvironment("NODE_OPTIONS", $"--require \"{Module}\"")
+            .WithLocalEnvironment("UPLOADS_TEST_STORAGE_CONTROL_PORT", port.ToString());
+        return new StorageFaults(port);
+    }
+
+    /// <summary>The next PUT of each of these part numbers, of whichever upload, is refused with 503 SlowDown.</summary>
+    public async Task RefuseOnceAsync(params int[] partNumbers)
+    {
+        using var response = await control.PostAsJsonAsync("/refusals", new { parts = partNumbers });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>PUTs storage received per part number of one multipart upload (refused ones included), and the most at once.</summary>
+    public async Task<ReceivedParts> ReceivedAsync(string uploadId) =>
+        (await control.GetFromJsonAsync<ReceivedParts>($"/received?uploadId={Uri.EscapeDataString(uploadId)}", UploadsClient.Json))!;
+
+    public async Task<IReadOnlyList<RefusedPart>> RefusedAsync() =>
+        (await control.GetFromJsonAsync<List<RefusedPart>>("/refused"))!;
+}
+
+public sealed record RefusedPart(string UploadId, int PartNumber);
+
+public sealed record ReceivedParts(Dictionary<int, int> Parts, int MaxInFlight)
+{
+    public int Total => Parts.Values.Sum();
+
+    public int Of(int partNumber) => Parts.GetValueOrDefault(partNumber);
+}
