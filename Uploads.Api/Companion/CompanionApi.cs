@@ -131,12 +131,13 @@ public static class CompanionApi
             return invalid is not null ? invalid : problem!;
         }
 
-        if (await multipart.SignPartsAsync(file!, [partNumber]) is not { } urls)
+        file = await multipart.WithLiveUrlsAsync(user.TenantId(), file!, cancellationToken);
+        if (await multipart.SignPartsAsync(file, [partNumber]) is not { } urls)
         {
             return Invalid(new Dictionary<string, string[]> { ["partNumber"] = [$"partNumber is 1–{MultipartUploads.MaxParts}."] });
         }
 
-        return TypedResults.Ok(new CompanionPartUrl(urls[partNumber].ToString(), SecondsUntil(file!.UploadExpiresAt, clock)));
+        return TypedResults.Ok(new CompanionPartUrl(urls[partNumber].ToString(), SecondsUntil(file.UploadExpiresAt, clock)));
     }
 
     public static async Task<Results<Ok<CompanionPartUrls>, ValidationProblem, ProblemHttpResult>> SignPartBatch(
@@ -157,7 +158,7 @@ public static class CompanionApi
             return invalid is not null ? invalid : problem!;
         }
 
-        var urls = await multipart.SignPartsAsync(file!, numbers);
+        var urls = await multipart.SignPartsAsync(await multipart.WithLiveUrlsAsync(user.TenantId(), file!, cancellationToken), numbers);
         return TypedResults.Ok(new CompanionPartUrls(urls!.ToDictionary(u => u.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), u => u.Value.ToString())));
     }
 

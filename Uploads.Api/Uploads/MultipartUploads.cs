@@ -90,15 +90,51 @@ public sealed class MultipartUploads(
         return file?.MultipartUploadId == uploadId ? file : null;
     }
 
-    /// <summary>Fresh part URLs for a PENDING multipart file, with the parts storage already holds: how a client resumes.</summary>
-    public async Task<MultipartUploadTicket> ResumeAsync(FileRecord file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fresh part URLs for a PENDING multipart file, with the parts storage already holds: how a client resumes. URLs that
+    /// expired are signed anew for another <c>MultipartUploadLifetime</c>, as long as the reconciler has not expired the file.
+    /// </summary>
+    public async Task<MultipartUploadTicket> ResumeAsync(string tenantId, FileRecord file, CancellationToken cancellationToken)
     {
+        file = await WithLiveUrlsAsync(tenantId, file, cancellationToken);
         if (file.Status != FileStatus.Pending)
         {
             return new MultipartUploadTicket(file.Id, file.Status, PartSizeFor(file.DeclaredSize ?? 0), null, null, false, TraceIds.Current);
         }
 
         return await TicketAsync(file, await ListStoredPartsAsync(file, cancellationToken));
+    }
+
+    /// <summary>The file, its upload window renewed first when its URLs expired while it is still PENDING.</summary>
+    public async Task<FileRecord> WithLiveUrlsAsync(string tenantId, FileRecord file, CancellationToken cancellationToken)
+    {
+        if (file.Status != FileStatus.Pending || !file.HasUploadUrlExpired(clock.GetUtcNow()))
+        {
+            return file;
+        }
+
+        var fileId = file.Id;
+        while (true)
+        {
+            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+            var current = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (current.Status != FileStatus.Pending || !current.HasUploadUrlExpired(now))
+            {
+                return current;
+            }
+
+            current.RenewUploadWindow(now + options.MultipartUploadLifetime, now);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return current;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Expired, cancelled or completed meanwhile: look again.
+            }
+        }
     }
 
     public Task<IReadOnlyDictionary<int, StoredPart>> ListStoredPartsAsync(FileRecord file, CancellationToken cancellationToken) =>

@@ -116,7 +116,12 @@ public static class UploadsApi
             { Status: not FileStatus.Pending } settled => NotPending(settled),
             { DeclaredSize: null } => Problem(StatusCodes.Status409Conflict, ProblemCodes.UploadWithoutSize, "Upload has no size",
                 "This upload was started without a size (the Companion protocol): list and sign its parts there."),
-            var file => TypedResults.Ok(await multipart.ResumeAsync(file, cancellationToken)),
+            var file => await multipart.ResumeAsync(user.TenantId(), file, cancellationToken) switch
+            {
+                { Status: FileStatus.Pending } ticket => TypedResults.Ok(ticket),
+                var settled => Problem(StatusCodes.Status409Conflict, ProblemCodes.NotPending, "Upload finished",
+                    $"The file is {StatusNames.ToName(settled.Status)}: nothing is left to upload."),
+            },
         };
 
     public static async Task<Results<Ok<FileUploadState>, ProblemHttpResult>> CancelMultipartUpload(

@@ -8,10 +8,6 @@ public static class Ports
     static readonly HashSet<int> HandedOut = [];
 
     /// <summary>
-    /// A loopback port nothing listens on right now, and never one this process handed out before: a resource that
-    /// is stopped for a while (a test restarting Redis, say) keeps its port, so nothing else here may take it meanwhile.
-    /// </summary>
-    /// <summary>
     /// Keeps <paramref name="port"/> from ever being handed out: one this AppHost was told to use (<c>--api-port</c>,
     /// <c>--dashboard-port</c>), which is free until the part given it starts listening.
     /// </summary>
@@ -23,6 +19,10 @@ public static class Ports
         }
     }
 
+    /// <summary>
+    /// A loopback port nothing listens on right now, and never one this process handed out before: a resource that
+    /// is stopped for a while (a test restarting Redis, say) keeps its port, so nothing else here may take it meanwhile.
+    /// </summary>
     public static int Free()
     {
         while (true)

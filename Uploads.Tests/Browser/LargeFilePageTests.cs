@@ -78,7 +78,7 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         await Assertions.Expect(row).ToHaveAttributeAsync("data-file-id", new System.Text.RegularExpressions.Regex("."));
         var fileId = Guid.Parse((await row.GetAttributeAsync("data-file-id"))!);
         var uploadId = await UploadIdAsync(fileId);
-        await Eventually.TrueAsync(async () => (await StoredPartsAsync(fileId, uploadId)).Count >= 6, "six parts to be stored");
+        await Eventually.TrueAsync(async () => (await StoredPartsAsync(fileId, uploadId)).Count >= 3, "three parts to be stored");
 
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#unfinished")).ToContainTextAsync(Path.GetFileName(large.Path));

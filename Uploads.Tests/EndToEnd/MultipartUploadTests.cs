@@ -45,6 +45,25 @@ public sealed class MultipartUploadTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task Resuming_after_the_urls_expired_signs_them_anew_for_another_lifetime_and_the_upload_goes_on()
+    {
+        var content = UploadsClient.RandomBytes((int)(20 * MiB));
+        var ticket = await stack.Client.StartMultipartAsync("late.bin", content.Length);
+        var first = await UploadsClient.PutPartAsync(ticket.Parts![0], content, ticket.PartSize);
+        // The URLs expire now; the reconciler would expire the file itself only after its grace.
+        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() WHERE id = @id", ("id", ticket.FileId));
+
+        using var resumed = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/multipart-upload");
+        var again = (await resumed.Content.ReadFromJsonAsync<MultipartUploadTicket>(UploadsClient.Json))!;
+        var second = await UploadsClient.PutPartAsync(again.Parts![1], content, ticket.PartSize);
+        var completion = await stack.Client.CompleteMultipartAsync(ticket.FileId, new Dictionary<int, string> { [1] = first, [2] = second });
+
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        Assert.True(again.ExpiresAt > DateTimeOffset.UtcNow.AddHours(1), $"expires at {again.ExpiresAt}");
+        Assert.Equal(FileStatus.Uploaded, completion.Status);
+    }
+
+    [Fact]
     public async Task Completing_without_every_part_is_refused_and_changes_nothing()
     {
         var content = UploadsClient.RandomBytes((int)(20 * MiB));

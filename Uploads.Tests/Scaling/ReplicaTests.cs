@@ -45,8 +45,10 @@ public sealed class ReplicaTests(UploadsStack stack)
             fileIds[i] = ticket.FileId;
         });
 
-        await Eventually.TrueAsync(
-            async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = ANY(@ids) AND status = 'SYNCED'", ("ids", fileIds)) == count,
+        // On a timeout, the files by status say where they stopped.
+        await Eventually.MatchesAsync(
+            async () => await stack.ScalarAsync("SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, count(*) AS n FROM files WHERE id = ANY(@ids) GROUP BY status) AS counts", ("ids", fileIds)),
+            statuses => (string?)statuses == $"SYNCED {count}",
             $"all {count} files to be SYNCED", TimeSpan.FromMinutes(4));
 
         var digests = await DigestsAsync(fileIds);
