@@ -48,7 +48,7 @@ async function upload(entry) {
   const { file, row, controller: { signal } } = entry;
   const progress = (bytes) => { entry.sent = bytes; showProgress(entry); };
   let fileId = null;
-  let settled = () => {};
+  let releaseDigest = () => {};
   try {
     if (signal.aborted) throw new DOMException("Upload cancelled", "AbortError");
     setStatus(row, "HASHING");
@@ -70,7 +70,7 @@ async function upload(entry) {
     } else {
       const sha256 = await digest;
       const earlier = byDigest.get(sha256);
-      byDigest.set(sha256, new Promise((resolve) => { settled = resolve; }));
+      byDigest.set(sha256, new Promise((resolve) => { releaseDigest = resolve; }));
       await earlier;
       fileId = await uploadWhole(file, sha256, row, progress, signal);
       if (!fileId) return;
@@ -88,7 +88,7 @@ async function upload(entry) {
       setStatus(row, "ERROR", error.message);
     }
   } finally {
-    settled();
+    releaseDigest();
   }
 }
 
