@@ -27,6 +27,7 @@ const waiting = [];
 function enqueue(files) {
   for (const file of files) {
     const entry = { file, row: addRow(file), sent: 0, controller: new AbortController() };
+    entry.finished = new Promise((resolve) => { entry.finish = resolve; });
     total.files.push(entry);
     entry.row.cancel.addEventListener("click", () => entry.controller.abort(), { once: true });
     waiting.push(entry);
@@ -41,18 +42,22 @@ function next() {
   }
 }
 
-// Same content picked twice in one session: the second waits for the first, then the API answers it as deduplicated.
-const byDigest = new Map();
+// Same content picked twice in one session: the one picked later waits for the earlier to settle, then the API answers
+// it as deduplicated. Files start in the order they were picked, so every earlier one is already hashing or done.
+async function earlierWithSameContent(entry, sha256) {
+  for (const earlier of total.files.slice(0, total.files.indexOf(entry))) {
+    if (earlier.digest && (await earlier.digest.catch(() => null)) === sha256) await earlier.finished;
+  }
+}
 
 async function upload(entry) {
   const { file, row, controller: { signal } } = entry;
   const progress = (bytes) => { entry.sent = bytes; showProgress(entry); };
   let fileId = null;
-  let releaseDigest = () => {};
   try {
     if (signal.aborted) throw new DOMException("Upload cancelled", "AbortError");
     setStatus(row, "HASHING");
-    const digest = hashFile(file, { signal });
+    const digest = entry.digest = hashFile(file, { signal });
     digest.then((sha256) => { row.sha256.textContent = sha256; }, () => {});
     if (file.size >= multipartThreshold) {
       fileId = await uploadInParts(file, {
@@ -69,9 +74,7 @@ async function upload(entry) {
       });
     } else {
       const sha256 = await digest;
-      const earlier = byDigest.get(sha256);
-      byDigest.set(sha256, new Promise((resolve) => { releaseDigest = resolve; }));
-      await earlier;
+      await earlierWithSameContent(entry, sha256);
       fileId = await uploadWhole(file, sha256, row, progress, signal);
       if (!fileId) return;
     }
@@ -88,7 +91,7 @@ async function upload(entry) {
       setStatus(row, "ERROR", error.message);
     }
   } finally {
-    releaseDigest();
+    entry.finish();
   }
 }
 
