@@ -69,9 +69,7 @@ public static class CompanionApi
         string? filename, string? type, HttpRequest request, ClaimsPrincipal user, PresignedUploads uploads, IOptions<UploadOptions> options,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        var validation = UploadRequestValidator.Validate(
-            new UploadRequest(filename, request.Query["metadata[external_id]"].FirstOrDefault(), NullIfEmpty(type), Size: null, Sha256: null, Method: "POST"),
-            options.Value);
+        var validation = Validate(filename, request.Query["metadata[external_id]"].FirstOrDefault(), type, options.Value);
         if (validation.Rejection == UploadRejection.Invalid)
         {
             return Invalid(validation.Errors);
@@ -92,8 +90,7 @@ public static class CompanionApi
         IOptions<StorageOptions> storage, CancellationToken cancellationToken)
     {
         var externalId = request.Metadata?.GetValueOrDefault("external_id") is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
-        var validation = UploadRequestValidator.Validate(
-            new UploadRequest(request.Filename, externalId, NullIfEmpty(request.Type), Size: null, Sha256: null, Method: "POST"), options.Value);
+        var validation = Validate(request.Filename, externalId, request.Type, options.Value);
         if (validation.Rejection == UploadRejection.Invalid)
         {
             return Invalid(validation.Errors);
@@ -268,7 +265,13 @@ public static class CompanionApi
         return [.. numbers.Distinct()];
     }
 
-    static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    /// <summary>
+    /// Companion's requests carry a name, a type (empty when the browser knows none) and metadata, never a size or a
+    /// digest; the upload is a POST form or parts, whatever method is configured for our own endpoint.
+    /// </summary>
+    static UploadValidation Validate(string? filename, string? externalId, string? type, UploadOptions options) =>
+        UploadRequestValidator.Validate(
+            new UploadRequest(filename, externalId, string.IsNullOrEmpty(type) ? null : type, Size: null, Sha256: null, Method: "POST"), options);
 
     static long SecondsUntil(DateTimeOffset time, TimeProvider clock) => Math.Max(0, (long)(time - clock.GetUtcNow()).TotalSeconds);
 }

@@ -1,6 +1,9 @@
 namespace Uploads.Api.Uploads;
 
-public sealed record ConfirmedUpload(Guid FileId, long FileSize);
+/// <param name="FileId">The file confirmed.</param>
+/// <param name="FileSize">The size its client or storage reports; null where nobody claims one (a completed multipart
+/// upload without a declared size), and then what storage holds is taken, within the limits.</param>
+public sealed record ConfirmedUpload(Guid FileId, long? FileSize);
 
 public static class ConfirmRequestValidator
 {

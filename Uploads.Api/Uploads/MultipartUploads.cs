@@ -191,9 +191,8 @@ public sealed class MultipartUploads(
             }
         }
 
-        // Without a declared size, the claim is what storage holds: the confirmation still checks it against the maximum.
-        var size = file.DeclaredSize ?? file.Size ?? await storage.GetSizeAsync(file.UploadKey, cancellationToken) ?? 0;
-        var results = await confirmations.ConfirmAsync(tenantId, [new ConfirmedUpload(file.Id, size)], cancellationToken);
+        // Without a declared size nobody claims one: the confirmation takes what storage holds, within the maximum.
+        var results = await confirmations.ConfirmAsync(tenantId, [new ConfirmedUpload(file.Id, file.DeclaredSize)], cancellationToken);
         return new MultipartCompletion(results[0], CompletionRefusal.None, null);
     }
 

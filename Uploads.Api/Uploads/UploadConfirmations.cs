@@ -81,14 +81,16 @@ public sealed class UploadConfirmations(
                 file.MarkExpired(now);
                 expired = Settled(file);
             }
-            else if (await CheckUploadedObjectAsync(file, upload.FileSize, cancellationToken) is { } problem)
-            {
-                // Nothing changed: the file stays PENDING and the client may upload again and re-confirm.
-                return (Rejected(file.Id, file.Status, problem.Code, problem.Detail), null);
-            }
             else
             {
-                file.MarkUploaded(upload.FileSize, now);
+                var (storedSize, problem) = await CheckUploadedObjectAsync(file, upload.FileSize, cancellationToken);
+                if (problem is not null)
+                {
+                    // Nothing changed: the file stays PENDING and the client may upload again and re-confirm.
+                    return (Rejected(file.Id, file.Status, problem.Code, problem.Detail), null);
+                }
+
+                file.MarkUploaded(storedSize, now);
             }
 
             try
@@ -104,22 +106,22 @@ public sealed class UploadConfirmations(
         }
     }
 
-    /// <summary>Null when the stored object is what the client says and the limits allow; else what is wrong.</summary>
-    async Task<ConfirmationError?> CheckUploadedObjectAsync(FileRecord file, long claimedSize, CancellationToken cancellationToken)
+    /// <summary>The stored object's size, and no problem when it is what the client says and the limits allow; else what is wrong.</summary>
+    async Task<(long StoredSize, ConfirmationError? Problem)> CheckUploadedObjectAsync(FileRecord file, long? claimedSize, CancellationToken cancellationToken)
     {
         // The storage may not enforce the policy's length range (s3rver does not), so the size is checked here.
         var storedSize = await storage.GetSizeAsync(file.UploadKey, cancellationToken);
-        return storedSize switch
+        return (storedSize ?? 0, storedSize switch
         {
             null => new(ConfirmationCodes.ObjectMissing, "Nothing has been uploaded for this file yet."),
-            _ when storedSize != claimedSize =>
+            _ when claimedSize is not null && storedSize != claimedSize =>
                 new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes; the confirmation says {claimedSize}."),
             _ when file.DeclaredSize is { } declared && declared != storedSize =>
                 new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes; the upload request declared {declared}."),
             _ when storedSize > options.MaxFileBytes =>
                 new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes, over the maximum of {options.MaxFileBytes}."),
             _ => null,
-        };
+        });
     }
 
     /// <summary>

@@ -59,15 +59,23 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
     /// </summary>
     public async Task<Uri> PresignUploadPutAsync(string key, string contentType, long length, DateTimeOffset expiresAt)
     {
-        var request = new GetPreSignedUrlRequest
-        {
-            BucketName = options.Bucket,
-            Key = key,
-            Verb = HttpVerb.PUT,
-            ContentType = contentType,
-            Expires = expiresAt.UtcDateTime,
-            Protocol = SigningProtocol,
-        };
+        var request = PutRequest(key, expiresAt);
+        request.ContentType = contentType;
+        return await SignAsync(request, length);
+    }
+
+    GetPreSignedUrlRequest PutRequest(string key, DateTimeOffset expiresAt) => new()
+    {
+        BucketName = options.Bucket,
+        Key = key,
+        Verb = HttpVerb.PUT,
+        Expires = expiresAt.UtcDateTime,
+        Protocol = SigningProtocol,
+    };
+
+    /// <summary>Signs <paramref name="request"/>, with its <c>Content-Length</c> among the signed headers when one is given.</summary>
+    async Task<Uri> SignAsync(GetPreSignedUrlRequest request, long? length)
+    {
         if (length is { } signedLength)
         {
             request.Headers.ContentLength = signedLength;
@@ -153,22 +161,10 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
     /// </summary>
     public async Task<Uri> PresignPartAsync(string key, string uploadId, int partNumber, long? length, DateTimeOffset expiresAt)
     {
-        var request = new GetPreSignedUrlRequest
-        {
-            BucketName = options.Bucket,
-            Key = key,
-            Verb = HttpVerb.PUT,
-            UploadId = uploadId,
-            PartNumber = partNumber,
-            Expires = expiresAt.UtcDateTime,
-            Protocol = SigningProtocol,
-        };
-        if (length is { } signedLength)
-        {
-            request.Headers.ContentLength = signedLength;
-        }
-
-        return new Uri(await presigner.GetPreSignedURLAsync(request));
+        var request = PutRequest(key, expiresAt);
+        request.UploadId = uploadId;
+        request.PartNumber = partNumber;
+        return await SignAsync(request, length);
     }
 
     /// <summary>

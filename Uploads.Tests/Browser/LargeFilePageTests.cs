@@ -1,5 +1,4 @@
 using Amazon.S3;
-using Amazon.S3.Model;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using Uploads.Api.Security;
@@ -45,7 +44,7 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         var workerGrowth = workers.Max(w => ProcessMemory.Peak(w) - workersBefore[w]);
         await Chromium.SaveScreenshotAsync(page, "upload-page-2gb.png");
         var fileId = Guid.Parse((await row.GetAttributeAsync("data-file-id"))!);
-        var uploadId = await UploadIdAsync(fileId);
+        var uploadId = (await stack.MultipartUploadIdAsync(fileId))!;
         var received = await stack.StorageFaults.ReceivedAsync(uploadId);
         var refused = (await stack.StorageFaults.RefusedAsync()).Where(r => r.UploadId == uploadId).Select(r => r.PartNumber).Order();
 
@@ -72,17 +71,11 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(stack.Resources.Api.Url);
-        await page.SetInputFilesAsync("#picker", large.Path);
-        var row = page.Locator("#files tbody tr").First;
-        await Assertions.Expect(row).ToHaveAttributeAsync("data-file-id", new System.Text.RegularExpressions.Regex("."));
-        var fileId = Guid.Parse((await row.GetAttributeAsync("data-file-id"))!);
-        var uploadId = await UploadIdAsync(fileId);
-        await Eventually.TrueAsync(async () => (await StoredPartsAsync(fileId, uploadId)).Count >= 3, "three parts to be stored");
+        var (row, fileId, uploadId) = await UploadUntilStoredAsync(page, large, parts: 3);
 
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#unfinished")).ToContainTextAsync(Path.GetFileName(large.Path));
-        var storedBefore = await StoredPartsAsync(fileId, uploadId);
+        var storedBefore = await StoredPartsAsync(fileId);
         var receivedBefore = await stack.StorageFaults.ReceivedAsync(uploadId);
         await page.SetInputFilesAsync("#picker", large.Path);
 
@@ -107,13 +100,7 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(stack.Resources.Api.Url);
-        await page.SetInputFilesAsync("#picker", large.Path);
-        var row = page.Locator("#files tbody tr").First;
-        await Assertions.Expect(row).ToHaveAttributeAsync("data-file-id", new System.Text.RegularExpressions.Regex("."));
-        var fileId = Guid.Parse((await row.GetAttributeAsync("data-file-id"))!);
-        var uploadId = await UploadIdAsync(fileId);
-        await Eventually.TrueAsync(async () => (await StoredPartsAsync(fileId, uploadId)).Count >= 1, "a part to be stored");
+        var (row, fileId, _) = await UploadUntilStoredAsync(page, large, parts: 1);
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
@@ -121,8 +108,7 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         var file = await PageTenant.GetFileAsync(fileId);
         Assert.Equal(FileStatus.Expired, file.Status);
         Assert.Equal(FailureReasons.Cancelled, file.History.Last().Reason);
-        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => stack.Storage.ListPartsAsync(
-            new ListPartsRequest { BucketName = stack.Resources.Storage.Bucket, Key = ObjectKeys.UploadFor(DevelopmentTokenEndpoint.DemoTenant, fileId), UploadId = uploadId }));
+        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => StoredPartsAsync(fileId));
         Assert.Equal("NoSuchUpload", gone.ErrorCode);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#unfinished")).ToBeHiddenAsync();
@@ -136,16 +122,18 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         Assert.True(await row.Locator(".status").TextContentAsync() == "SYNCED", await row.InnerTextAsync());
     }
 
-    async Task<string> UploadIdAsync(Guid fileId) =>
-        (string)(await stack.ScalarAsync("SELECT multipart_upload_id FROM files WHERE id = @id", ("id", fileId)))!;
-
-    /// <summary>The parts storage holds, as S3's ListParts answers.</summary>
-    async Task<IReadOnlyList<int>> StoredPartsAsync(Guid fileId, string uploadId)
+    /// <summary>Picks <paramref name="large"/> on the page and waits until storage holds <paramref name="parts"/> of its parts.</summary>
+    async Task<(ILocator Row, Guid FileId, string UploadId)> UploadUntilStoredAsync(IPage page, LargeFile large, int parts)
     {
-        var parts = await stack.Storage.ListPartsAsync(new ListPartsRequest
-        {
-            BucketName = stack.Resources.Storage.Bucket, Key = ObjectKeys.UploadFor(DevelopmentTokenEndpoint.DemoTenant, fileId), UploadId = uploadId,
-        });
-        return [.. (parts.Parts ?? []).Select(p => p.PartNumber ?? 0)];
+        await page.GotoAsync(stack.Resources.Api.Url);
+        await page.SetInputFilesAsync("#picker", large.Path);
+        var row = page.Locator("#files tbody tr").First;
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-file-id", new System.Text.RegularExpressions.Regex("."));
+        var fileId = Guid.Parse((await row.GetAttributeAsync("data-file-id"))!);
+        var uploadId = (await stack.MultipartUploadIdAsync(fileId))!;
+        await Eventually.TrueAsync(async () => (await StoredPartsAsync(fileId)).Count >= parts, $"{parts} part(s) to be stored");
+        return (row, fileId, uploadId);
     }
+
+    Task<IReadOnlyList<int>> StoredPartsAsync(Guid fileId) => stack.StoredPartsAsync(DevelopmentTokenEndpoint.DemoTenant, fileId);
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.S3;
-using Amazon.S3.Model;
 using Uploads.Api.Companion;
 using Uploads.Api.Problems;
 using Uploads.Api.Uploads;
@@ -96,8 +95,7 @@ public sealed class CompanionProtocolTests(UploadsStack stack)
         var file = await stack.Client.GetFileAsync(upload.FileId);
         Assert.Equal(FileStatus.Expired, file.Status);
         Assert.Equal(FailureReasons.Cancelled, file.History.Last().Reason);
-        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() =>
-            stack.Storage.ListPartsAsync(new ListPartsRequest { BucketName = stack.Resources.Storage.Bucket, Key = upload.Key, UploadId = upload.UploadId }));
+        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => stack.StoredPartsAsync(UploadsStack.Tenant, upload.FileId));
         Assert.Equal("NoSuchUpload", gone.ErrorCode);
     }
 

@@ -143,11 +143,9 @@ public sealed class MultipartUploadTests(UploadsStack stack)
 
     async Task<bool> StorageHoldsUploadAsync(Guid fileId)
     {
-        var uploadId = (string)(await stack.ScalarAsync("SELECT multipart_upload_id FROM files WHERE id = @id", ("id", fileId)))!;
-        var key = ObjectKeys.UploadFor(UploadsStack.Tenant, fileId);
         try
         {
-            await stack.Storage.ListPartsAsync(new Amazon.S3.Model.ListPartsRequest { BucketName = stack.Resources.Storage.Bucket, Key = key, UploadId = uploadId });
+            await stack.StoredPartsAsync(UploadsStack.Tenant, fileId);
             return true;
         }
         catch (Amazon.S3.AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")

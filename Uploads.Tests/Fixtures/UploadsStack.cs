@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using Npgsql;
 using StackExchange.Redis;
 using Uploads.AppHost;
@@ -7,6 +8,7 @@ using Uploads.AppHost.Dashboard;
 using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
+using Uploads.Domain.Files;
 using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Tests.Fixtures;
@@ -125,6 +127,25 @@ public sealed class UploadsStack : IAsyncLifetime
 
     public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
         Convert.ToInt64(await ScalarAsync(sql, parameters));
+
+    /// <summary>The storage's id of the file's multipart upload; null for a file uploaded in one request.</summary>
+    public async Task<string?> MultipartUploadIdAsync(Guid fileId) =>
+        await ScalarAsync("SELECT multipart_upload_id FROM files WHERE id = @id", ("id", fileId)) as string;
+
+    /// <summary>
+    /// The part numbers storage holds for the file's multipart upload, as S3's ListParts answers; an
+    /// <see cref="AmazonS3Exception"/> with <c>NoSuchUpload</c> once the upload is completed or aborted.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> StoredPartsAsync(string tenant, Guid fileId)
+    {
+        var parts = await Storage.ListPartsAsync(new ListPartsRequest
+        {
+            BucketName = Resources.Storage.Bucket,
+            Key = ObjectKeys.UploadFor(tenant, fileId),
+            UploadId = await MultipartUploadIdAsync(fileId),
+        });
+        return [.. (parts.Parts ?? []).Select(p => p.PartNumber ?? 0)];
+    }
 
     public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
