@@ -1,3 +1,4 @@
+using Uploads.Api.Batches;
 using Uploads.Api.Companion;
 using Uploads.Api.Events;
 using Uploads.Api.OpenApi;
@@ -31,6 +32,7 @@ builder.AddMessaging();
 builder.AddFileUploads();
 builder.AddFileReads();
 builder.AddFileEvents();
+builder.AddBatches();
 builder.AddStorageEvents();
 
 var app = builder.Build();
@@ -55,6 +57,7 @@ if (app.Environment.IsDevelopment())
 app.MapUploadsApi();
 app.MapReadsApi();
 app.MapEventsApi();
+app.MapBatchesApi();
 app.MapStorageEventsApi();
 app.MapCompanionApi();
 

@@ -12,6 +12,7 @@ namespace Uploads.Api.Events;
 public sealed class TransitionNotifications(IConfiguration configuration, ILogger<TransitionNotifications> logger) : BackgroundService
 {
     readonly Dictionary<Guid, HashSet<Channel<bool>>> watchers = [];
+    readonly HashSet<Channel<bool>> watchingAll = [];
     readonly Lock gate = new();
 
     /// <summary>Files watched now: an entry lives only while a stream watches its file (a 404 leaves nothing behind).</summary>
@@ -47,6 +48,24 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
                 {
                     watchers.Remove(fileId);
                 }
+            }
+        });
+    }
+
+    /// <summary>Wakes up whenever any file may have moved: for views over many files, such as a batch's progress.</summary>
+    public Watch WatchAll()
+    {
+        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        lock (gate)
+        {
+            watchingAll.Add(channel);
+        }
+
+        return new Watch(channel.Reader, () =>
+        {
+            lock (gate)
+            {
+                watchingAll.Remove(channel);
             }
         });
     }
@@ -89,7 +108,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
         Channel<bool>[] channels;
         lock (gate)
         {
-            channels = fileId is { } id && watchers.TryGetValue(id, out var watching) ? [.. watching] : [];
+            channels = fileId is { } id && watchers.TryGetValue(id, out var watching) ? [.. watching, .. watchingAll] : [.. watchingAll];
         }
 
         Wake(channels);
@@ -100,7 +119,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
         Channel<bool>[] channels;
         lock (gate)
         {
-            channels = [.. watchers.Values.SelectMany(watching => watching)];
+            channels = [.. watchers.Values.SelectMany(watching => watching), .. watchingAll];
         }
 
         Wake(channels);

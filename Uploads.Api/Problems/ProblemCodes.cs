@@ -8,6 +8,7 @@ public static class ProblemCodes
     public const string FileTooLarge = "FILE_TOO_LARGE";
     public const string UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE";
     public const string FileNotFound = "FILE_NOT_FOUND";
+    public const string BatchNotFound = "BATCH_NOT_FOUND";
     public const string FileNotSynced = "FILE_NOT_SYNCED";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";

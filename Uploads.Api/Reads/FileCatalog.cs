@@ -12,6 +12,9 @@ namespace Uploads.Api.Reads;
 /// <param name="TraceId">The request's W3C trace id.</param>
 public sealed record FilePage(IReadOnlyList<FileSummary> Files, string? NextCursor, string TraceId);
 
+/// <summary>Which files a listing shows: every filter given must hold.</summary>
+public sealed record FileFilter(FileStatus? Status, string? ExternalId, Guid? BatchId);
+
 /// <summary>What the API tells about files: one with its history, or a page of many.</summary>
 public sealed class FileCatalog(UploadsDatabases databases)
 {
@@ -38,18 +41,23 @@ public sealed class FileCatalog(UploadsDatabases databases)
     /// Keyset paging on (created_at, id), newest first: a page starts strictly after the last row of the one before,
     /// so files added meanwhile never shift a page or show up twice.
     /// </summary>
-    public async Task<FilePage> ListAsync(string tenantId, FileStatus? status, string? externalId, int limit, PageCursor? after, CancellationToken cancellationToken)
+    public async Task<FilePage> ListAsync(string tenantId, FileFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var files = db.Files.AsNoTracking();
-        if (status is { } wanted)
+        if (filter.Status is { } wanted)
         {
             files = files.Where(f => f.Status == wanted);
         }
 
-        if (externalId is not null)
+        if (filter.ExternalId is { } externalId)
         {
             files = files.Where(f => f.ExternalId == externalId);
+        }
+
+        if (filter.BatchId is { } batchId)
+        {
+            files = files.Where(f => db.BatchFiles.Any(m => m.BatchId == batchId && m.FileId == f.Id));
         }
 
         if (after is { } cursor)

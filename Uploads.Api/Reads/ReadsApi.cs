@@ -19,7 +19,7 @@ public static class ReadsApi
         files.MapGet("/", ListFiles)
             .WithName("ListFiles")
             .WithSummary("Files, newest first")
-            .WithDescription("Filter by `status` and `external_id`; page with `limit` (1–500, default 50) and the opaque `cursor` of the previous page's `next_cursor`. Pages are stable under inserts.");
+            .WithDescription("Filter by `status`, `external_id` and `batch_id`; page with `limit` (1–500, default 50) and the opaque `cursor` of the previous page's `next_cursor`. Pages are stable under inserts.");
 
         files.MapGet("/{fileId:guid}", GetFile)
             .WithName("GetFile")
@@ -50,6 +50,7 @@ public static class ReadsApi
         CancellationToken cancellationToken,
         [FromQuery] string? status = null,
         [FromQuery(Name = "external_id")] string? externalId = null,
+        [FromQuery(Name = "batch_id")] string? batchId = null,
         [FromQuery] int? limit = null,
         [FromQuery] string? cursor = null)
     {
@@ -72,6 +73,19 @@ public static class ReadsApi
             errors["external_id"] = [externalIdProblem];
         }
 
+        Guid? inBatch = null;
+        if (batchId is not null)
+        {
+            if (Guid.TryParse(batchId, out var parsedBatch))
+            {
+                inBatch = parsedBatch;
+            }
+            else
+            {
+                errors["batch_id"] = ["batch_id is a batch's id (a UUID)."];
+            }
+        }
+
         if (limit is < 1 or > FileCatalog.MaxPageSize)
         {
             errors["limit"] = [$"limit is between 1 and {FileCatalog.MaxPageSize}."];
@@ -88,7 +102,7 @@ public static class ReadsApi
             return Invalid(errors);
         }
 
-        return TypedResults.Ok(await catalog.ListAsync(user.TenantId(), wanted, externalId, limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
+        return TypedResults.Ok(await catalog.ListAsync(user.TenantId(), new FileFilter(wanted, externalId, inBatch), limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
     }
 
     public static Task<IResult> GetContent(Guid fileId, HttpContext http, FileContent content, CancellationToken cancellationToken) =>

@@ -276,7 +276,8 @@ public sealed class MultipartUploads(
         return number < PartCount(size) ? partSize : size - (PartCount(size) - 1) * partSize;
     }
 
-    async Task<MultipartUploadTicket> TicketAsync(FileRecord file, IReadOnlyDictionary<int, StoredPart> stored)
+    /// <summary>Every part's presigned PUT for a PENDING file of known size; a part storage already holds carries its ETag.</summary>
+    public async Task<MultipartUploadTicket> TicketAsync(FileRecord file, IReadOnlyDictionary<int, StoredPart> stored)
     {
         var partNumbers = Enumerable.Range(1, PartCount(file.DeclaredSize!.Value)).ToList();
         var urls = await SignPartsAsync(file, partNumbers);

@@ -68,6 +68,36 @@ public sealed class PresignedUploads(
                 Conflict: $"File {pending.Id} is already waiting for this digest with a declared size of {pending.DeclaredSize?.ToString() ?? "none"}.");
         }
 
+        return await ReissueAsync(db, pending, upload.Method, cancellationToken) is { } ticket
+            ? new UploadRequestOutcome<UploadTicket>(ticket, IsNew: false, Conflict: null)
+            // It moved on meanwhile (uploaded, expired): look again from the start.
+            : await FindByDigestAsync(tenantId, upload, cancellationToken);
+    }
+
+    /// <summary>
+    /// The upload fields of a PENDING single-part file again, its window renewed first when its URLs expired; only its
+    /// state once it left PENDING.
+    /// </summary>
+    public async Task<UploadTicket> ReissueAsync(string tenantId, Guid fileId, UploadMethod method, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+            var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
+            if (file.Status != FileStatus.Pending)
+            {
+                return new UploadTicket(file.Id, file.Status, null, null, null, null, null, Deduplicated: false, TraceIds.Current);
+            }
+
+            if (await ReissueAsync(db, file, method, cancellationToken) is { } ticket)
+            {
+                return ticket;
+            }
+        }
+    }
+
+    async Task<UploadTicket?> ReissueAsync(UploadsDbContext db, FileRecord pending, UploadMethod method, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         if (pending.HasUploadUrlExpired(now))
         {
@@ -78,15 +108,15 @@ public sealed class PresignedUploads(
             }
             catch (DbUpdateConcurrencyException)
             {
-                // It moved on meanwhile (uploaded, expired): look again from the start.
-                return await FindByDigestAsync(tenantId, upload, cancellationToken);
+                return null;
             }
         }
 
-        return new UploadRequestOutcome<UploadTicket>(await TicketAsync(pending, upload.Method), IsNew: false, Conflict: null);
+        return await TicketAsync(pending, method);
     }
 
-    async Task<UploadTicket> TicketAsync(FileRecord file, UploadMethod method)
+    /// <summary>The upload form (or PUT) of a PENDING single-part file, signed until its upload window closes.</summary>
+    public async Task<UploadTicket> TicketAsync(FileRecord file, UploadMethod method)
     {
         if (method == UploadMethod.Put)
         {

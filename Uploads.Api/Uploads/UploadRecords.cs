@@ -22,11 +22,7 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
     public async Task<FileRecord?> CreatePendingAsync(
         string tenantId, NewFile allocated, ValidatedUpload upload, TimeSpan uploadWindow, string? multipartUploadId, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        var file = FileRecord.Request(
-            allocated.Id, tenantId, upload.Filename, upload.ExternalId, upload.ContentType, allocated.ObjectKey,
-            upload.Size, upload.Sha256, now + uploadWindow, now, multipartUploadId);
-
+        var file = NewPending(tenantId, allocated, upload, uploadWindow, multipartUploadId);
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         db.Files.Add(file);
         try
@@ -51,6 +47,15 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
         }
     }
 
+    /// <summary>A PENDING file for the upload, not yet stored: the caller adds it to a context and saves it.</summary>
+    public FileRecord NewPending(string tenantId, NewFile allocated, ValidatedUpload upload, TimeSpan uploadWindow, string? multipartUploadId)
+    {
+        var now = clock.GetUtcNow();
+        return FileRecord.Request(
+            allocated.Id, tenantId, upload.Filename, upload.ExternalId, upload.ContentType, allocated.ObjectKey,
+            upload.Size, upload.Sha256, now + uploadWindow, now, multipartUploadId);
+    }
+
     async Task<bool> IsStoredAsync(string tenantId, Guid fileId, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
@@ -65,6 +70,24 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
             .Where(f => f.Status == FileStatus.Synced && f.Sha256 == digest && (size == null || f.Size == size))
             .OrderBy(f => f.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// For many digests at once: the tenant's SYNCED files holding them (oldest first, as <see cref="FindSyncedAsync"/>
+    /// answers), and the PENDING files that declared them.
+    /// </summary>
+    public async Task<(ILookup<string, FileRecord> Synced, IReadOnlyDictionary<string, FileRecord> Pending)> FindByDigestsAsync(
+        string tenantId, IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        var synced = await db.Files.AsNoTracking()
+            .Where(f => f.Status == FileStatus.Synced && digests.Contains(f.Sha256!))
+            .OrderBy(f => f.CreatedAt)
+            .ToListAsync(cancellationToken);
+        var pending = await db.Files.AsNoTracking()
+            .Where(f => f.Status == FileStatus.Pending && digests.Contains(f.DeclaredSha256!))
+            .ToListAsync(cancellationToken);
+        return (synced.ToLookup(f => f.Sha256!), pending.ToDictionary(f => f.DeclaredSha256!));
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Uploads.Domain.Batches;
 using Uploads.Domain.Files;
 
 namespace Uploads.Infrastructure.Data;
@@ -12,6 +13,8 @@ public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options)
 {
     public DbSet<FileRecord> Files => Set<FileRecord>();
     public DbSet<FileTransition> FileTransitions => Set<FileTransition>();
+    public DbSet<Batch> Batches => Set<Batch>();
+    public DbSet<BatchFile> BatchFiles => Set<BatchFile>();
 
     public string? TenantId { get; internal set; }
     public bool AllTenants { get; internal set; }
@@ -20,6 +23,8 @@ public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(UploadsDbContext).Assembly);
         modelBuilder.Entity<FileRecord>().HasQueryFilter(f => AllTenants || f.TenantId == TenantId);
+        modelBuilder.Entity<Batch>().HasQueryFilter(b => AllTenants || b.TenantId == TenantId);
+        modelBuilder.Entity<BatchFile>().HasQueryFilter(m => AllTenants || m.TenantId == TenantId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>

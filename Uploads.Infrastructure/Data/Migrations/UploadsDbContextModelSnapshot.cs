@@ -22,6 +22,69 @@ namespace Uploads.Infrastructure.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Uploads.Domain.Batches.Batch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("external_id");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_batches_external_id")
+                        .HasFilter("external_id IS NOT NULL");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_batches_created_at_id");
+
+                    b.ToTable("batches", (string)null);
+                });
+
+            modelBuilder.Entity("Uploads.Domain.Batches.BatchFile", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("BatchId", "FileId");
+
+                    b.HasIndex("FileId")
+                        .HasDatabaseName("ix_batch_files_file_id");
+
+                    b.ToTable("batch_files", (string)null);
+                });
+
             modelBuilder.Entity("Uploads.Domain.Files.FileRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -211,6 +274,21 @@ namespace Uploads.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_file_transitions_file_id");
 
                     b.ToTable("file_transitions", (string)null);
+                });
+
+            modelBuilder.Entity("Uploads.Domain.Batches.BatchFile", b =>
+                {
+                    b.HasOne("Uploads.Domain.Batches.Batch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Uploads.Domain.Files.FileRecord", null)
+                        .WithMany()
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Uploads.Domain.Files.FileTransition", b =>
