@@ -16,9 +16,10 @@ public sealed class LargeFile : IDisposable
     public long Length { get; }
     public string Sha256 { get; }
 
-    public static async Task<LargeFile> CreateAsync(long length)
+    /// <summary>A new file of <paramref name="length"/> random bytes, at <paramref name="path"/> or in the temporary folder.</summary>
+    public static async Task<LargeFile> CreateAsync(long length, string? path = null)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"uploads-large-{Guid.NewGuid():N}.bin");
+        path ??= System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"uploads-large-{Guid.NewGuid():N}.bin");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1024 * 1024];
         await using (var file = File.Create(path))

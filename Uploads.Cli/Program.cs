@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Uploads.Cli.Commands;
+
+var root = new RootCommand("uploads: push folders to the Uploads service as batches, watch them, list and fetch files.")
+{
+    CommandLine.Api,
+    CommandLine.Token,
+};
+root.Subcommands.Add(PushCommand.Create());
+root.Subcommands.Add(WatchCommand.Create());
+root.Subcommands.Add(ListCommand.Create());
+root.Subcommands.Add(GetCommand.Create());
+root.Subcommands.Add(LoginCommand.Create());
+return await root.Parse(args).InvokeAsync();

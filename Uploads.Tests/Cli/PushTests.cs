@@ -1,0 +1,171 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Uploads.Api.Batches;
+using Uploads.Api.Reads;
+using Uploads.Domain.Batches;
+using Uploads.Domain.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Cli;
+
+/// <summary>
+/// <c>uploads push</c> against the real stack: a folder becomes a batch whose files all end SYNCED; pushing again sends
+/// nothing; a push killed with SIGKILL in the middle of a large file continues, sending only the parts storage lacks.
+/// </summary>
+[Collection(StackCollection.Name)]
+public sealed class PushTests(UploadsStack stack) : IDisposable
+{
+    const long MiB = 1024 * 1024;
+    const long PartBytes = 16 * MiB;
+    readonly string folder = Directory.CreateTempSubdirectory("uploads-push-").FullName;
+
+    [Fact]
+    public async Task A_folder_of_500_small_files_and_2_large_ones_ends_SYNCED_in_a_batch_at_progress_one_and_a_second_push_sends_nothing()
+    {
+        const string tenant = "cli-push";
+        var small = new Dictionary<string, string>();
+        for (var i = 0; i < 500; i++)
+        {
+            var content = UploadsClient.RandomBytes(1_000 + i * 20);
+            var path = Path.Combine(folder, $"day-{i % 10}", $"reading-{i}.csv");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, content);
+            small[$"day-{i % 10}/reading-{i}.csv"] = UploadsClient.Sha256Of(content);
+        }
+
+        using var first = await LargeFile.CreateAsync(300 * 1000 * 1000, Path.Combine(folder, "camera-1.mp4"));
+        using var second = await LargeFile.CreateAsync(300 * 1000 * 1000, Path.Combine(folder, "camera-2.mp4"));
+        using var cli = new CliProcess(stack, tenant);
+
+        var push = Summary(await cli.RunAsync("push", folder, "--json"));
+
+        Assert.Equal((502, 502, 0, 0), (push.GetProperty("files").GetInt64(), push.GetProperty("sent_files").GetInt64(), push.GetProperty("deduplicated").GetInt64(), push.GetProperty("failures").GetArrayLength()));
+        Assert.Equal((502, 502, 1.0, "COMPLETED"), (Int(push, "batch", "total_files"), Int(push, "batch", "synced"), push.GetProperty("batch").GetProperty("progress").GetDouble(), push.GetProperty("batch").GetProperty("status").GetString()));
+        var client = stack.ClientFor(tenant);
+        var batchId = push.GetProperty("batch_id").GetGuid();
+        var batch = (await client.Http.GetFromJsonAsync<BatchView>($"/batches/{batchId}", UploadsClient.Json))!;
+        Assert.Equal((502, 502, 1.0, BatchStatus.Completed), (batch.TotalFiles, batch.Synced, batch.Progress, batch.Status));
+        var files = await ListAsync(client, batchId);
+        Assert.All(files, f => Assert.Equal(FileStatus.Synced, f.Status));
+        Assert.Equal(small.Append(new(first.Path[(folder.Length + 1)..], first.Sha256)).Append(new(second.Path[(folder.Length + 1)..], second.Sha256)).OrderBy(f => f.Key),
+            files.Select(f => new KeyValuePair<string, string>(f.ExternalId!, f.Sha256!)).OrderBy(f => f.Key));
+        var recorded = await stack.CountAsync("SELECT count(*) FROM files WHERE tenant_id = @tenant", ("tenant", tenant));
+
+        var again = Summary(await cli.RunAsync("push", folder, "--json"));
+        Assert.Equal((0, 502), (again.GetProperty("sent_files").GetInt64(), again.GetProperty("already_synced").GetInt64()));
+
+        // Without its local state (another machine, a lost config), the API still knows every file: all deduplicated.
+        using var elsewhere = new CliProcess(stack, tenant);
+        var fresh = Summary(await elsewhere.RunAsync("push", folder, "--json"));
+        Assert.Equal((0, 502), (fresh.GetProperty("sent_files").GetInt64(), fresh.GetProperty("deduplicated").GetInt64()));
+        Assert.Equal(batchId, fresh.GetProperty("batch_id").GetGuid());
+        Assert.Equal(recorded, await stack.CountAsync("SELECT count(*) FROM files WHERE tenant_id = @tenant", ("tenant", tenant)));
+    }
+
+    [Fact]
+    public async Task A_push_killed_in_the_middle_of_a_large_file_continues_and_sends_only_the_parts_storage_lacks()
+    {
+        const string tenant = "cli-resume";
+        const int parts = 13;
+        using var large = await LargeFile.CreateAsync(parts * PartBytes - 5 * MiB, Path.Combine(folder, "backup.tar"));
+        using var cli = new CliProcess(stack, tenant);
+
+        Guid fileId;
+        string uploadId;
+        using (var running = cli.Start("push", folder, "--parallel", "2"))
+        {
+            fileId = (Guid)(await Eventually.MatchesAsync(
+                () => stack.ScalarAsync("SELECT id FROM files WHERE tenant_id = @tenant AND external_id = 'backup.tar'", ("tenant", tenant)),
+                id => id is Guid, "the push to record the file"))!;
+            uploadId = (await stack.MultipartUploadIdAsync(fileId))!;
+            await Eventually.MatchesAsync(() => stack.StorageFaults.ReceivedAsync(uploadId), received => received.Total >= 4, "storage to receive four parts");
+            running.Kill();
+        }
+
+        var storedBefore = await stack.StoredPartsAsync(tenant, fileId);
+        var receivedBefore = await stack.StorageFaults.ReceivedAsync(uploadId);
+        Assert.InRange(storedBefore.Count, 1, parts - 1);
+
+        var resumed = Summary(await cli.RunAsync("push", folder, "--json"));
+
+        var receivedAfter = await stack.StorageFaults.ReceivedAsync(uploadId);
+        var alreadyStored = resumed.GetProperty("bytes_already_stored").GetInt64() / PartBytes;
+        Assert.True(alreadyStored >= storedBefore.Count, $"the push found {alreadyStored} parts stored; storage listed {storedBefore.Count}");
+        Assert.Equal(parts - alreadyStored, receivedAfter.Total - receivedBefore.Total);
+        Assert.All(storedBefore, part => Assert.Equal(receivedBefore.Of(part), receivedAfter.Of(part)));
+        var file = await stack.ClientFor(tenant).WaitForStatusAsync(fileId, FileStatus.Synced);
+        Assert.Equal((FileStatus.Synced, large.Sha256, large.Length), (file.Status, file.Sha256, file.Size));
+        Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM files WHERE tenant_id = @tenant", ("tenant", tenant)));
+    }
+
+    [Fact]
+    public async Task Ls_lists_the_batch_and_its_files_and_get_fetches_a_file_checked_against_its_digest_resuming_a_partial_one()
+    {
+        var content = UploadsClient.RandomBytes(300_000);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "report.bin"), content);
+        using var cli = new CliProcess(stack, "cli-read");
+        var batchId = Summary(await cli.RunAsync("push", folder, "--json", "--batch", "reports")).GetProperty("batch_id").GetGuid();
+
+        var batches = await cli.RunAsync("ls");
+        Assert.Equal(0, batches.ExitCode);
+        Assert.Contains(batchId.ToString(), batches.Output);
+        Assert.Contains("reports", batches.Output);
+        var listed = await cli.RunAsync("ls", "--batch", batchId.ToString(), "--json");
+        var file = JsonDocument.Parse(listed.Output.Trim()).RootElement;
+        Assert.Equal(("report.bin", "SYNCED"), (file.GetProperty("external_id").GetString(), file.GetProperty("status").GetString()));
+
+        var target = Path.Combine(folder, "fetched.bin");
+        await File.WriteAllBytesAsync(target + ".part", content[..120_000]);
+        var get = await cli.RunAsync("get", file.GetProperty("file_id").GetString()!, "-o", target);
+
+        Assert.True(get.ExitCode == 0, get.Output + get.Errors);
+        Assert.Equal(content, await File.ReadAllBytesAsync(target));
+        Assert.False(File.Exists(target + ".part"));
+    }
+
+    [Fact]
+    public async Task Login_checks_and_keeps_the_api_and_token_for_the_user_only_and_bad_usage_is_one_line_and_exit_code_2()
+    {
+        using var cli = new CliProcess(stack, "cli-login");
+        var refused = await cli.RunAsync(withCredentials: false, "login", "--api", stack.Resources.Api.Url, "--token", "not-a-token");
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("401", refused.Errors);
+
+        var login = await cli.RunAsync(withCredentials: false, "login", "--api", stack.Resources.Api.Url, "--token", cli.Token());
+        Assert.True(login.ExitCode == 0, login.Output + login.Errors);
+        var saved = Path.Combine(cli.ConfigHome, "uploads", "config.json");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(saved));
+        Assert.Equal(0, (await cli.RunAsync(withCredentials: false, "ls")).ExitCode);
+
+        var missing = await cli.RunAsync("push", Path.Combine(folder, "no-such-folder"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("is not a folder", missing.Errors);
+        var parallel = await cli.RunAsync("push", folder, "--parallel", "0");
+        Assert.Equal(2, parallel.ExitCode);
+    }
+
+    static JsonElement Summary(CliResult result)
+    {
+        Assert.True(result.ExitCode == 0, $"the push exited with {result.ExitCode}:\n{result.Output}\n{result.Errors}");
+        return JsonDocument.Parse(result.Output).RootElement;
+    }
+
+    static long Int(JsonElement element, string parent, string name) => element.GetProperty(parent).GetProperty(name).GetInt64();
+
+    static async Task<List<FileSummary>> ListAsync(UploadsClient client, Guid batchId)
+    {
+        var files = new List<FileSummary>();
+        string? cursor = null;
+        do
+        {
+            var page = (await client.Http.GetFromJsonAsync<FilePage>($"/files?batch_id={batchId}&limit=500" + (cursor is null ? "" : $"&cursor={cursor}"), UploadsClient.Json))!;
+            files.AddRange(page.Files);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        return files;
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+}
