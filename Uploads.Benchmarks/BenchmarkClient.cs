@@ -23,6 +23,9 @@ public sealed class BenchmarkClient(Uri api, string token) : IDisposable
 
     public HttpClient Http => http;
 
+    /// <summary>The bearer token the benchmark calls with, for the command-line client it runs.</summary>
+    public string Token => token;
+
     public async Task<JsonObject> RequestUploadAsync(string filename, long size, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("/files/presigned-upload", new { filename, size }, Json, cancellationToken);

@@ -2,7 +2,7 @@ using Spectre.Console;
 using Uploads.Benchmarks;
 using Uploads.Benchmarks.Scenarios;
 
-// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
+// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|cli|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
 // dotnet run --project Uploads.Benchmarks -- chaos [--quick] [--json PATH]   (alone, on a local stack with fault proxies)
 var scenarios = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -106,6 +106,26 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             result.SyncMegabytesPerSecond / result.ScannerMegabytesPerSecond,
             report.Ceilings.HasherFromMemoryMbPerS!.Value / report.Ceilings.Sha256MbPerS!.Value,
             result.WorkerPeakMegabytes, result.ApiPeakMegabytes);
+    }
+
+    if (Runs("cli"))
+    {
+        var runs = new List<(CliRun Small, CliRun Big)>();
+        for (var run = 1; run <= settings.Repeats; run++)
+        {
+            var task = Task($"cli: uploads push, run {run} of {settings.Repeats}");
+            var small = await Cli.PushAsync(target, Cli.SmallFiles(settings), Cli.SmallFileBytes);
+            task.Value = 0.5;
+            runs.Add((small, await Cli.PushAsync(target, 1, settings.BigFileBytes)));
+            task.Value = 1;
+        }
+
+        var filesPerSecond = runs.Select(r => Cli.SmallFiles(settings) / r.Small.Seconds).Order().ToArray();
+        var megabytesPerSecond = runs.Select(r => settings.BigFileBytes / (1024.0 * 1024) / r.Big.Seconds).Order().ToArray();
+        var (files, megabytes) = (filesPerSecond[filesPerSecond.Length / 2], megabytesPerSecond[megabytesPerSecond.Length / 2]);
+        report.Cli = new(Cli.SmallFiles(settings), files, [filesPerSecond[0], filesPerSecond[^1]], files / report.Pipeline?.FilesPerS, runs.Max(r => r.Small.PeakMegabytes),
+            settings.BigFileBytes / (1024.0 * 1024), megabytes, [megabytesPerSecond[0], megabytesPerSecond[^1]], megabytes / report.Bigfile?.SyncMbPerS,
+            runs.Max(r => r.Big.PeakMegabytes), settings.Repeats);
     }
 });
 

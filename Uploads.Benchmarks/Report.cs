@@ -10,6 +10,7 @@ public sealed class Report
     public PresignFigures? Presign { get; set; }
     public PipelineFigures? Pipeline { get; set; }
     public BigFileFigures? Bigfile { get; set; }
+    public CliFigures? Cli { get; set; }
     public List<Scenarios.ChaosRun>? Chaos { get; set; }
     public CeilingFigures Ceilings { get; } = new();
 
@@ -19,6 +20,13 @@ public sealed class Report
         double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles, double? RatioToStorageCeiling);
     public sealed record BigFileFigures(
         double Megabytes, double SyncMbPerS, double RatioToStorageCeiling, double? RatioToScannerCeiling, double HashRatioToCpuCeiling, double? WorkerPeakMb, double? ApiPeakMb);
+
+    /// <param name="FilesPerS">Small files pushed per second, start to exit (every file SYNCED): median of the runs.</param>
+    /// <param name="RatioToPipeline">Of the pipeline's own files/s in the same run (the benchmark's HTTP client, no hashing on its side).</param>
+    /// <param name="RatioToBigfileSync">Of the worker's sync rate of the bigfile scenario in the same run.</param>
+    public sealed record CliFigures(
+        int SmallFiles, double FilesPerS, double[] FilesPerSRange, double? RatioToPipeline, double SmallPeakMb,
+        double Megabytes, double MbPerS, double[] MbPerSRange, double? RatioToBigfileSync, double BigPeakMb, int Runs);
 
     public sealed class CeilingFigures
     {
@@ -62,6 +70,16 @@ public sealed class Report
                 $"{big.RatioToStorageCeiling:P0} of storage · {big.RatioToScannerCeiling:P0} of clamd alone · target ≥ 80 % of the slower");
             table.AddRow("", "hashing fed from memory", "", $"{big.HashRatioToCpuCeiling:P0} of the CPU · target ≥ 90 %");
             table.AddRow("", "peak working set: worker / API", $"{big.WorkerPeakMb:N0} / {big.ApiPeakMb:N0} MB", "target ≤ 200 MB each");
+        }
+
+        if (Cli is { } cli)
+        {
+            table.AddRow("cli", $"uploads push, {cli.SmallFiles:N0} × 64 KiB, files/s to SYNCED (median of {cli.Runs}, range)",
+                $"{cli.FilesPerS:N1} ({cli.FilesPerSRange[0]:N1}–{cli.FilesPerSRange[1]:N1})",
+                cli.RatioToPipeline is { } ratio ? $"{ratio:P0} of the pipeline's files/s" : "");
+            table.AddRow("", $"uploads push, one {cli.Megabytes:N0} MiB file, MB/s to SYNCED", $"{cli.MbPerS:N1} ({cli.MbPerSRange[0]:N1}–{cli.MbPerSRange[1]:N1})",
+                cli.RatioToBigfileSync is { } syncRatio ? $"{syncRatio:P0} of the worker's sync alone" : "");
+            table.AddRow("", "client peak memory: small files / large file", $"{cli.SmallPeakMb:N0} / {cli.BigPeakMb:N0} MB", "flat: the same whatever the folder or file");
         }
 
         if (Chaos is { Count: > 0 } runs)

@@ -65,6 +65,8 @@ public sealed class Target : IAsyncDisposable
             resources.Api.WithEnvironment($"RateLimits__{policy}__PerSecond", "1000000").WithEnvironment($"RateLimits__{policy}__Burst", "1000000");
         }
 
+        // Over capacity, files wait longer, and each holds an event stream open meanwhile: not the limit under test either.
+        resources.Api.WithEnvironment("Events__MaxStreamsPerTenant", "100000");
         resources.Api.WithEnvironment("Logging__LogLevel__Default", "Warning");
         foreach (var worker in resources.Workers)
         {

@@ -19,23 +19,12 @@ public sealed class BatchCatalog(UploadsDatabases databases)
         return batch is null ? null : BatchView.From(batch, (await ProgressAsync(db, [batchId], cancellationToken))[batchId], TraceIds.Current);
     }
 
-    /// <summary>Keyset paging on (created_at, id), newest first, as files are listed.</summary>
+    /// <summary>A page of the tenant's batches, newest first, paged as files are.</summary>
     public async Task<BatchPage> ListAsync(string tenantId, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-        var batches = db.Batches.AsNoTracking();
-        if (after is { } cursor)
-        {
-            batches = batches.Where(b => EF.Functions.LessThan(ValueTuple.Create(b.CreatedAt, b.Id), ValueTuple.Create(cursor.CreatedAt, cursor.Id)));
-        }
-
-        var page = await batches
-            .OrderByDescending(b => b.CreatedAt).ThenByDescending(b => b.Id)
-            .Take(limit + 1)
-            .ToListAsync(cancellationToken);
-        var shown = page.Take(limit).ToList();
+        var (shown, next) = await db.Batches.AsNoTracking().PageNewestFirstAsync(limit, after, cancellationToken);
         var progress = await ProgressAsync(db, [.. shown.Select(b => b.Id)], cancellationToken);
-        var next = page.Count > limit ? new PageCursor(page[limit - 1].CreatedAt, page[limit - 1].Id).Encode() : null;
         return new BatchPage([.. shown.Select(b => BatchView.From(b, progress[b.Id], TraceIds.Current))], next, TraceIds.Current);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Uploads.Api.Problems;
+using Uploads.Domain;
 using Uploads.Infrastructure.Data;
 using Uploads.Domain.Files;
 
@@ -37,10 +38,7 @@ public sealed class FileCatalog(UploadsDatabases databases)
         return FileDetails.From(file, history, TraceIds.Current);
     }
 
-    /// <summary>
-    /// Keyset paging on (created_at, id), newest first: a page starts strictly after the last row of the one before,
-    /// so files added meanwhile never shift a page or show up twice.
-    /// </summary>
+    /// <summary>A page of the tenant's files, newest first, as <see cref="NewestFirstPaging"/> pages.</summary>
     public async Task<FilePage> ListAsync(string tenantId, FileFilter filter, int limit, PageCursor? after, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
@@ -60,17 +58,31 @@ public sealed class FileCatalog(UploadsDatabases databases)
             files = files.Where(f => db.BatchFiles.Any(m => m.BatchId == batchId && m.FileId == f.Id));
         }
 
+        var (page, next) = await files.PageNewestFirstAsync(limit, after, cancellationToken);
+        return new FilePage([.. page.Select(FileSummary.From)], next, TraceIds.Current);
+    }
+}
+
+public static class NewestFirstPaging
+{
+    /// <summary>
+    /// Keyset paging on (created_at, id), newest first: a page starts strictly after the last row of the one before,
+    /// so rows added meanwhile never shift a page or show up twice.
+    /// </summary>
+    public static async Task<(List<T> Page, string? NextCursor)> PageNewestFirstAsync<T>(
+        this IQueryable<T> rows, int limit, PageCursor? after, CancellationToken cancellationToken) where T : class, IListedNewestFirst
+    {
         if (after is { } cursor)
         {
-            files = files.Where(f => EF.Functions.LessThan(ValueTuple.Create(f.CreatedAt, f.Id), ValueTuple.Create(cursor.CreatedAt, cursor.Id)));
+            rows = rows.Where(r => EF.Functions.LessThan(ValueTuple.Create(r.CreatedAt, r.Id), ValueTuple.Create(cursor.CreatedAt, cursor.Id)));
         }
 
-        var page = await files
-            .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
+        var page = await rows
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Take(limit + 1)
             .ToListAsync(cancellationToken);
         var next = page.Count > limit ? new PageCursor(page[limit - 1].CreatedAt, page[limit - 1].Id).Encode() : null;
-        return new FilePage([.. page.Take(limit).Select(FileSummary.From)], next, TraceIds.Current);
+        return (page.Count > limit ? page[..limit] : page, next);
     }
 }
 

@@ -4,7 +4,7 @@ namespace Uploads.Domain.Batches;
 /// A tenant's group of files uploaded together (a folder, a job): it owns nothing but its members, and its progress is
 /// always computed from their states, so it can never disagree with them.
 /// </summary>
-public sealed class Batch
+public sealed class Batch : IListedNewestFirst
 {
     public Guid Id { get; private set; }
     public string TenantId { get; private set; } = null!;

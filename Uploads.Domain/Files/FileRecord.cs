@@ -6,7 +6,7 @@ namespace Uploads.Domain.Files;
 /// A file the service knows of. Its state only changes through the methods below, each of which
 /// asks <see cref="FileStateMachine"/> and records a <see cref="FileTransition"/>.
 /// </summary>
-public sealed class FileRecord
+public sealed class FileRecord : IListedNewestFirst
 {
     readonly List<FileTransition> history = [];
 

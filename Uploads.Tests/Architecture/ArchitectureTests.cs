@@ -29,6 +29,8 @@ public sealed partial class ArchitectureTests
     [InlineData("Uploads.Worker", "Uploads.Domain", "Uploads.Infrastructure", "Uploads.ServiceDefaults")]
     [InlineData("Uploads.ServiceDefaults")]
     [InlineData("Uploads.AppHost")]
+    // A client users install: it speaks the API's JSON, and knows nothing of the server's code.
+    [InlineData("Uploads.Cli")]
     public void Each_project_references_exactly_the_projects_of_the_layout(string project, params string[] expected)
     {
         var references = Load(project).Descendants("ProjectReference")
