@@ -1,5 +1,12 @@
 using System.CommandLine;
+using Spectre.Console;
 using Uploads.Cli.Commands;
+
+if (Console.IsOutputRedirected)
+{
+    // A file or a pipe has no width: lines are not wrapped at 80 columns.
+    AnsiConsole.Profile.Width = 4096;
+}
 
 var root = new RootCommand("uploads: push folders to the Uploads service as batches, watch them, list and fetch files.")
 {

@@ -43,6 +43,12 @@ public static class CommandLine
 
     static void Error(string message)
     {
+        if (Console.IsErrorRedirected)
+        {
+            Console.Error.WriteLine($"uploads: {message}");
+            return;
+        }
+
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         stderr.MarkupLineInterpolated($"[red]uploads: {message}[/]");
     }
