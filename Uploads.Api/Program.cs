@@ -9,6 +9,7 @@ using Uploads.Api.Security;
 using Uploads.Api.Serialization;
 using Uploads.Api.StorageEvents;
 using Uploads.Api.Uploads;
+using Uploads.Api.Webhooks;
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
 using Uploads.Infrastructure.Messaging;
@@ -33,6 +34,7 @@ builder.AddFileUploads();
 builder.AddFileReads();
 builder.AddFileEvents();
 builder.AddBatches();
+builder.AddWebhooks();
 builder.AddStorageEvents();
 
 var app = builder.Build();
@@ -58,6 +60,7 @@ app.MapUploadsApi();
 app.MapReadsApi();
 app.MapEventsApi();
 app.MapBatchesApi();
+app.MapWebhooksApi();
 app.MapStorageEventsApi();
 app.MapCompanionApi();
 

@@ -57,7 +57,9 @@ public static class AppModel
                 api.WithEnvironment("Authentication__Tokens__SigningKeys__0", DevelopmentSigningKey.LoadOrCreate(builder.Options.StateDirectory))
                     .WithEnvironment("Authentication__Tokens__Issuer", DevelopmentTokenWriter.Issuer)
                     .WithEnvironment("Authentication__Tokens__Audience", DevelopmentTokenWriter.Audience)
-                    .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true");
+                    .WithEnvironment("Authentication__Tokens__DevelopmentKeys", "true")
+                    // A developer's webhook receiver runs on this machine, over http.
+                    .WithEnvironment("Webhooks__AllowInsecureTargets", "true");
                 storage.WithBrowserOrigin(api.Url);
             }
 

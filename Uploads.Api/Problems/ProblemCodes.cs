@@ -9,6 +9,8 @@ public static class ProblemCodes
     public const string UnsupportedContentType = "UNSUPPORTED_CONTENT_TYPE";
     public const string FileNotFound = "FILE_NOT_FOUND";
     public const string BatchNotFound = "BATCH_NOT_FOUND";
+    public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
+    public const string TooManyWebhooks = "TOO_MANY_WEBHOOKS";
     public const string FileNotSynced = "FILE_NOT_SYNCED";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";

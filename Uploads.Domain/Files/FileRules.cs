@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace Uploads.Domain.Files;
 
 /// <summary>
@@ -23,3 +25,6 @@ public static class FileRules
     public static readonly FileRule<DateTimeOffset> SyncNotRequestedSince = new((file, since) =>
         file.SyncRequestedAt == null || file.SyncRequestedAt < since);
 }
+
+/// <summary>A rule of the file: <see cref="FileRules"/> holds them all.</summary>
+public sealed class FileRule<TArgument>(Expression<Func<FileRecord, TArgument, bool>> rule) : Rule<FileRecord, TArgument>(rule);

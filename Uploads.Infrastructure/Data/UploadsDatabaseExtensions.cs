@@ -27,6 +27,7 @@ public static class UploadsDatabaseExtensions
         // its tenant, so UploadsDatabases sets the tenant, or all tenants, on every lease (a test checks a reused context).
         var retries = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton<FileTransitionMetrics>();
+        builder.Services.AddSingleton<WebhookOutbox>();
         builder.Services.AddPooledDbContextFactory<UploadsDbContext>((services, options) => options
             .UseNpgsql(WithPreparedStatements(connectionString), npgsql => npgsql
                 .EnableRetryOnFailure(retries.MaxRetryCount, retries.MaxRetryDelay, errorCodesToAdd: null)
@@ -34,7 +35,7 @@ public static class UploadsDatabaseExtensions
                     // Commands join the trace of the work that ran them; the reconciler's polling starts no traces of its own.
                     .ConfigureCommandFilter(_ => Activity.Current is not null)
                     .EnablePhysicalOpenTracing(false))))
-            .AddInterceptors(services.GetRequiredService<FileTransitionMetrics>()));
+            .AddInterceptors(services.GetRequiredService<FileTransitionMetrics>(), services.GetRequiredService<WebhookOutbox>()));
         builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddSingleton<SyncLeases>();
         builder.Services.AddSingleton<ClusterLocks>();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Uploads.Domain.Batches;
 using Uploads.Domain.Files;
+using Uploads.Domain.Webhooks;
 
 namespace Uploads.Infrastructure.Data;
 
@@ -15,6 +16,9 @@ public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options)
     public DbSet<FileTransition> FileTransitions => Set<FileTransition>();
     public DbSet<Batch> Batches => Set<Batch>();
     public DbSet<BatchFile> BatchFiles => Set<BatchFile>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     public string? TenantId { get; internal set; }
     public bool AllTenants { get; internal set; }
@@ -25,6 +29,9 @@ public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options)
         modelBuilder.Entity<FileRecord>().HasQueryFilter(f => AllTenants || f.TenantId == TenantId);
         modelBuilder.Entity<Batch>().HasQueryFilter(b => AllTenants || b.TenantId == TenantId);
         modelBuilder.Entity<BatchFile>().HasQueryFilter(m => AllTenants || m.TenantId == TenantId);
+        modelBuilder.Entity<WebhookSubscription>().HasQueryFilter(s => AllTenants || s.TenantId == TenantId);
+        modelBuilder.Entity<WebhookMessage>().HasQueryFilter(m => AllTenants || m.TenantId == TenantId);
+        modelBuilder.Entity<WebhookDelivery>().HasQueryFilter(d => AllTenants || d.TenantId == TenantId);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>

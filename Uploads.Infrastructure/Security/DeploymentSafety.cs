@@ -60,5 +60,10 @@ public static class DeploymentSafety
         {
             yield return "the cache is reached without a password";
         }
+
+        if (configuration.GetValue<bool>("Webhooks:AllowInsecureTargets"))
+        {
+            yield return "webhooks may be sent over http and to private addresses (Webhooks:AllowInsecureTargets)";
+        }
     }
 }

@@ -44,6 +44,9 @@ public sealed class DashboardTests(UploadsStack stack)
         await Chromium.SaveScreenshotAsync(page, "dashboard-trace.png");
     }
 
+    /// <summary>Playwright's five seconds are too few for three pages' backlogs on a loaded two-core machine (seen in CI).</summary>
+    const float ConsoleTimeoutMs = 30_000;
+
     [Fact]
     public async Task The_console_of_a_resource_shows_its_output_and_follows_it_live()
     {
@@ -56,7 +59,7 @@ public sealed class DashboardTests(UploadsStack stack)
             var page = await browser.NewPageAsync();
             await page.GotoAsync($"{stack.Dashboard.Url}#console/{worker.Name}");
             // The backlog has arrived, so the live stream is open (the oldest lines may have rolled out of it by now).
-            await Assertions.Expect(page.Locator("#console-output")).Not.ToBeEmptyAsync();
+            await Assertions.Expect(page.Locator("#console-output")).Not.ToBeEmptyAsync(new() { Timeout = ConsoleTimeoutMs });
             consoles[worker.Name] = page;
         }
 
@@ -66,6 +69,6 @@ public sealed class DashboardTests(UploadsStack stack)
         var trace = await stack.Dashboard.WholeTraceAsync(confirmation.TraceId);
         var syncedBy = trace.Spans.Single(s => s.Name == "file.sync").Service;
 
-        await Assertions.Expect(consoles[syncedBy].Locator("#console-output")).ToContainTextAsync($"File {ticket.FileId} is Synced");
+        await Assertions.Expect(consoles[syncedBy].Locator("#console-output")).ToContainTextAsync($"File {ticket.FileId} is Synced", new() { Timeout = ConsoleTimeoutMs });
     }
 }

@@ -33,6 +33,9 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>A web frontend on another origin that the APIs let call them from the browser (<c>Cors:AllowedOrigins</c>).</summary>
     public const string FrontendOrigin = "https://frontend.example";
 
+    /// <summary>Deliveries failed for good in a row that disable a webhook subscription, in this stack.</summary>
+    public const int WebhookFailuresToDisable = 2;
+
     public string StateDirectory { get; } = Directory.CreateTempSubdirectory("uploads-tests-").FullName;
     public DistributedApplication App { get; private set; } = null!;
     public UploadsResources Resources { get; private set; } = null!;
@@ -69,7 +72,12 @@ public sealed class UploadsStack : IAsyncLifetime
         foreach (var api in Resources.Apis)
         {
             api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
-                .WithEnvironment("Cors__AllowedOrigins__0", FrontendOrigin);
+                .WithEnvironment("Cors__AllowedOrigins__0", FrontendOrigin)
+                // Receivers on loopback, and a retry schedule of seconds (WebhookTests).
+                .WithEnvironment("Webhooks__PollInterval", "00:00:00.200")
+                .WithEnvironment("Webhooks__RetryDelays__0", "00:00:01")
+                .WithEnvironment("Webhooks__RetryDelays__1", "00:00:01")
+                .WithEnvironment("Webhooks__DisableAfterFailedDeliveries", WebhookFailuresToDisable.ToString());
         }
         App = builder.Build();
         var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });

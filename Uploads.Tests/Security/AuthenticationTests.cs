@@ -56,7 +56,7 @@ public sealed class AuthenticationTests(UploadsStack stack)
     }
 
     [Fact]
-    public async Task Every_files_batches_and_companion_endpoint_requires_a_token()
+    public async Task Every_files_batches_webhooks_and_companion_endpoint_requires_a_token()
     {
         using var anonymous = new HttpClient { BaseAddress = new Uri(stack.Resources.Api.Url) };
         var id = Guid.NewGuid();
@@ -70,6 +70,8 @@ public sealed class AuthenticationTests(UploadsStack stack)
             ("GET", "/companion/s3/multipart/u?key=k"), ("GET", "/companion/s3/multipart/u/1?key=k"), ("GET", "/companion/s3/multipart/u/batch?key=k&partNumbers=1"),
             ("POST", "/companion/s3/multipart/u/complete?key=k"), ("DELETE", "/companion/s3/multipart/u?key=k"),
             ("POST", "/batches"), ("GET", "/batches"), ("GET", $"/batches/{id}"), ("POST", $"/batches/{id}/files"), ("GET", $"/batches/{id}/events"),
+            ("POST", "/webhooks"), ("GET", "/webhooks"), ("GET", $"/webhooks/{id}"), ("DELETE", $"/webhooks/{id}"),
+            ("POST", $"/webhooks/{id}/rotate-secret"), ("POST", $"/webhooks/{id}/test"), ("GET", $"/webhooks/{id}/deliveries"),
         })
         {
             using var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));

@@ -12,9 +12,9 @@ public sealed class RateLimitTests(UploadsStack stack)
         var bursting = stack.ClientFor($"burst-{Guid.NewGuid():N}"[..20]);
         var calm = stack.ClientFor($"calm-{Guid.NewGuid():N}"[..20]);
 
-        // Over the default bucket of 200 (refilled at 100/s): 400 requests at once, so that they arrive faster than it refills
-        // however fast this machine serves them.
-        var responses = (await Task.WhenAll(Enumerable.Range(0, 400).Select(_ =>
+        // Over the default bucket of 200 (refilled at 100/s): 1,000 requests at once, so that they arrive faster than it
+        // refills however slowly this machine serves them (400 were not enough once, on a loaded machine).
+        var responses = (await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ =>
             bursting.PostJsonAsync("/files/presigned-upload", new { filename = "burst.txt" })))).ToList();
 
         using var calmResponse = await calm.PostJsonAsync("/files/presigned-upload", new { filename = "calm.txt" });

@@ -1,31 +1,31 @@
 using System.Linq.Expressions;
 
-namespace Uploads.Domain.Files;
+namespace Uploads.Domain;
 
 /// <summary>
-/// A rule of the file written once, as an expression: <see cref="For"/> gives it to a query (the database answers it for
-/// many files at once), <see cref="IsMetBy"/> answers it for one file in memory, from the same expression compiled.
+/// A rule of an entity written once, as an expression: <see cref="For"/> gives it to a query (the database answers it for
+/// many rows at once), <see cref="IsMetBy"/> answers it for one entity in memory, from the same expression compiled.
 /// </summary>
-public sealed class FileRule<TArgument>
+public class Rule<TEntity, TArgument>
 {
-    readonly Expression<Func<FileRecord, TArgument, bool>> rule;
-    readonly Func<FileRecord, TArgument, bool> compiled;
+    readonly Expression<Func<TEntity, TArgument, bool>> rule;
+    readonly Func<TEntity, TArgument, bool> compiled;
 
-    public FileRule(Expression<Func<FileRecord, TArgument, bool>> rule)
+    public Rule(Expression<Func<TEntity, TArgument, bool>> rule)
     {
         this.rule = rule;
         compiled = rule.Compile();
     }
 
-    public bool IsMetBy(FileRecord file, TArgument argument) => compiled(file, argument);
+    public bool IsMetBy(TEntity entity, TArgument argument) => compiled(entity, argument);
 
     /// <summary>The rule for one argument, as a filter a LINQ provider translates; the argument becomes a query parameter.</summary>
-    public Expression<Func<FileRecord, bool>> For(TArgument argument)
+    public Expression<Func<TEntity, bool>> For(TArgument argument)
     {
         // A member of a captured object, as a C# closure would write it: EF Core sends it as a parameter, not a literal.
         var captured = Expression.Field(Expression.Constant(new Captured(argument)), nameof(Captured.Value));
         var body = new ParameterReplacer(rule.Parameters[1], captured).Visit(rule.Body);
-        return Expression.Lambda<Func<FileRecord, bool>>(body, rule.Parameters[0]);
+        return Expression.Lambda<Func<TEntity, bool>>(body, rule.Parameters[0]);
     }
 
     sealed class Captured(TArgument value)
