@@ -8,6 +8,7 @@ using StandardWebhooks;
 using Uploads.Api.Reads;
 using Uploads.Domain.Webhooks;
 using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Telemetry;
 
 namespace Uploads.Api.Webhooks;
 
@@ -112,6 +113,7 @@ public sealed class WebhookDispatcher(
         }
 
         var (delivery, subscription, message) = leased;
+        using var activity = StartDeliveryActivity(message, delivery);
         var payload = delivery.Payload ?? await PayloadForAsync(message, cancellationToken);
         var sentAt = clock.GetUtcNow();
         var clockStarted = Stopwatch.GetTimestamp();
@@ -137,7 +139,29 @@ public sealed class WebhookDispatcher(
             error = ex is OperationCanceledException ? $"no answer within {options.Timeout.TotalSeconds:N0} s" : ex.Message;
         }
 
+        activity?.SetTag("http.response.status_code", statusCode);
+        if (error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
         await RecordAsync(deliveryId, payload, statusCode, error, Stopwatch.GetElapsedTime(clockStarted), cancellationToken);
+    }
+
+    /// <summary>A span for the attempt, under the work that settled the file (the worker's sync, or the API's request).</summary>
+    static Activity? StartDeliveryActivity(WebhookMessage message, WebhookDelivery delivery)
+    {
+        ActivityContext.TryParse(message.TraceParent, null, isRemote: true, out var parent);
+        var activity = UploadsTracing.Source.StartActivity("webhook.deliver", ActivityKind.Producer, parent);
+        activity?.SetTag("uploads.webhook.event", message.EventType);
+        activity?.SetTag("uploads.webhook.delivery.id", delivery.Id);
+        activity?.SetTag("uploads.webhook.attempt", delivery.FailedAttempts + 1);
+        if (message.FileId is { } fileId)
+        {
+            activity?.SetTag(UploadsTracing.FileIdTag, fileId);
+        }
+
+        return activity;
     }
 
     /// <summary>Takes the delivery for one attempt, if it is still due and no other replica took it first.</summary>

@@ -20,10 +20,14 @@ public sealed class WebhookMessage
     public DateTimeOffset OccurredAt { get; private set; }
     public DateTimeOffset? FannedOutAt { get; private set; }
 
+    /// <summary>The W3C <c>traceparent</c> of the work that made the transition: its deliveries join that trace.</summary>
+    public string? TraceParent { get; private set; }
+
     WebhookMessage() { }
 
-    public static WebhookMessage ForFile(Guid id, string tenantId, string eventType, Guid fileId, DateTimeOffset occurredAt) => new()
+    public static WebhookMessage ForFile(Guid id, string tenantId, string eventType, Guid fileId, DateTimeOffset occurredAt, string? traceParent) => new()
     {
+        TraceParent = traceParent,
         Id = id,
         TenantId = tenantId,
         EventType = eventType,

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Uploads.Domain.Files;
@@ -45,7 +46,8 @@ public sealed class WebhookOutbox : SaveChangesInterceptor
                 && files.TryGetValue(transition.FileId, out var file)
                 && announced.Add((file.Id, eventType)))
             {
-                db.WebhookMessages.Add(WebhookMessage.ForFile(Guid.CreateVersion7(transition.At), file.TenantId, eventType, file.Id, transition.At));
+                db.WebhookMessages.Add(WebhookMessage.ForFile(
+                    Guid.CreateVersion7(transition.At), file.TenantId, eventType, file.Id, transition.At, Activity.Current?.Id));
             }
         }
     }

@@ -52,6 +52,26 @@ public sealed class WebhookDeliveryTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task A_delivery_is_a_span_of_the_upload_s_trace_under_the_worker_s_sync_that_settled_the_file()
+    {
+        using var receiver = WebhookReceiver.Start();
+        var client = stack.ClientFor($"hooks-{Guid.NewGuid():N}"[..24]);
+        await SubscribeAsync(client, receiver.Url, WebhookEventTypes.FileSynced);
+
+        var (ticket, confirmation) = await client.UploadAsync(UploadsClient.RandomBytes(3_000));
+
+        var trace = await Eventually.MatchesAsync(() => stack.Dashboard.TraceAsync(confirmation.TraceId),
+            t => t is not null && t.Spans.Any(s => s.Name == "webhook.deliver") && t.Spans.Any(s => s.Name == "file.sync"),
+            "the delivery's span to reach the dashboard in the upload's trace");
+        var delivery = trace!.Spans.Single(s => s.Name == "webhook.deliver");
+        var parent = trace.Spans.Single(s => s.SpanId == delivery.ParentSpanId);
+        Assert.Equal("api", delivery.Service.Split('-')[0]);
+        Assert.True(parent.Name == "file.sync" || trace.Spans.Any(s => s.Name == "file.sync" && s.SpanId == parent.ParentSpanId),
+            $"the delivery hangs under {parent.Name}, not under the sync");
+        Assert.Contains(ticket.FileId.ToString(), receiver.Received.Single().Body);
+    }
+
+    [Fact]
     public async Task A_receiver_that_answers_500_twice_then_200_sees_three_attempts_of_the_same_message()
     {
         using var receiver = WebhookReceiver.Start(500, 500);

@@ -38,6 +38,7 @@ sealed class WebhookMessageConfiguration : IEntityTypeConfiguration<WebhookMessa
         message.Property(m => m.SubscriptionId).HasColumnName("subscription_id");
         message.Property(m => m.OccurredAt).HasColumnName("occurred_at");
         message.Property(m => m.FannedOutAt).HasColumnName("fanned_out_at");
+        message.Property(m => m.TraceParent).HasColumnName("trace_parent").HasMaxLength(64);
         // What the dispatcher looks for: the messages not fanned out yet, oldest first.
         message.HasIndex(m => m.OccurredAt).HasFilter("fanned_out_at IS NULL").HasDatabaseName("ix_webhook_messages_waiting");
     }
