@@ -96,7 +96,8 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
     [Fact]
     public async Task Cancel_aborts_the_multipart_upload_storage_keeps_no_part_and_the_file_ends_EXPIRED_CANCELLED()
     {
-        using var large = await LargeFile.CreateAsync(100 * MiB);
+        // Large enough that the upload is still going when the cancel lands: 100 MB once finished first (seen in CI).
+        using var large = await LargeFile.CreateAsync(400 * MiB);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();

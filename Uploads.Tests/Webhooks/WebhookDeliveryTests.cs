@@ -47,7 +47,9 @@ public sealed class WebhookDeliveryTests(UploadsStack stack)
         Assert.Equal([("file.failed", failing.FileId, "FAILED"), ("file.synced", synced, "SYNCED")], events);
         Assert.Equal(2, deliveries.Select(d => d.Headers["webhook-id"].ToString()).Distinct().Count());
         Assert.Throws<WebhookVerificationException>(() => new StandardWebhook("whsec_" + Convert.ToBase64String(new byte[32])).Verify(deliveries[0].Body, deliveries[0].Headers));
-        var log = await DeliveriesAsync(client, webhook.WebhookId);
+        // The receiver answers before the dispatcher records the answer: wait for the log to say so.
+        var log = await Eventually.MatchesAsync(() => DeliveriesAsync(client, webhook.WebhookId),
+            d => d.Count == 2 && d.All(x => x.State != WebhookDeliveryState.Pending), "both deliveries to be logged");
         Assert.All(log, d => Assert.Equal((WebhookDeliveryState.Delivered, 200), (d.State, d.Attempts.Single().StatusCode)));
     }
 
