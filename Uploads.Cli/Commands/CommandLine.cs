@@ -35,6 +35,11 @@ public static class CommandLine
             Error(ex.Message);
             return ApiError;
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            Error(ex.Message);
+            return UsageError;
+        }
         catch (OperationCanceledException)
         {
             return 130;

@@ -22,7 +22,9 @@ public sealed class LocalFolder
 
     public IEnumerable<LocalFile> Enumerate()
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        // A folder it cannot read stops the push with its name, rather than leave files out unsaid; symbolic links are
+        // not followed (a link may point outside the folder, or in a loop).
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.ReparsePoint };
         foreach (var info in new DirectoryInfo(Path).EnumerateFiles("*", options))
         {
             if (Matches(info.FullName))
