@@ -105,7 +105,8 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
-        await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("CANCELLED");
+        // The page first stops its parts in flight, then asks the API to cancel: more than Playwright's five seconds on a loaded machine.
+        await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("CANCELLED", new() { Timeout = 30_000 });
         var file = await PageTenant.GetFileAsync(fileId);
         Assert.Equal(FileStatus.Expired, file.Status);
         Assert.Equal(FailureReasons.Cancelled, file.History.Last().Reason);
