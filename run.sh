@@ -21,6 +21,8 @@ install_services() {
   { [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && command -v epmd >/dev/null; } || missing+=(rabbitmq-server)
   command -v setsid >/dev/null && command -v setpriv >/dev/null || missing+=(util-linux)
   [[ -x /usr/sbin/clamd ]] || missing+=(clamav-daemon)
+  # The worker makes thumbnails and previews with libvips (through NetVips), which reads PDFs with poppler.
+  ldconfig -p | grep -q 'libvips\.so\.42 ' || missing+=(libvips42)
   { ldconfig -p | grep -q 'libmagic\.so\.1 ' && [[ -e /usr/share/misc/magic.mgc || -e /usr/lib/file/magic.mgc ]]; } || missing+=(libmagic1 libmagic-mgc)
   if ((${#missing[@]})); then
     say "Installing ${missing[*]} (Debian packages)"

@@ -9,12 +9,16 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 ./run.sh --setup-only
 
-# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
-if [[ ! -x /usr/bin/chromium ]]; then
-  printf '\033[1m==> %s\033[0m\n' "Installing Chromium for the browser tests"
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the derivative tests
+# write EXIF orientation and GPS into their pictures with exiftool.
+test_packages=()
+[[ -x /usr/bin/chromium ]] || test_packages+=(chromium)
+command -v exiftool >/dev/null || test_packages+=(libimage-exiftool-perl)
+if ((${#test_packages[@]})); then
+  printf '\033[1m==> %s\033[0m\n' "Installing ${test_packages[*]} for the tests (Debian packages)"
   if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
   "${sudo[@]}" apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${test_packages[@]}" >/dev/null
 fi
 
 # The Helm chart's tests render it with Helm and validate it offline against the Kubernetes and KEDA schemas.

@@ -1,8 +1,10 @@
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
+using Uploads.Infrastructure.Messaging;
 using Uploads.Infrastructure.Scanning;
 using Uploads.Infrastructure.Security;
 using Uploads.Infrastructure.Storage;
+using Uploads.Worker.Derivatives;
 using Uploads.Worker.Reconciliation;
 using Uploads.Worker.Sync;
 
@@ -15,6 +17,8 @@ builder.AddObjectStorage();
 builder.AddContentCache();
 builder.AddContentScanning();
 builder.AddFileSync();
+builder.AddDerivatives();
+builder.AddMessaging(bus => bus.AddFileSyncConsumers().AddDerivativesConsumers());
 builder.AddReconciler();
 
 var app = builder.Build();

@@ -12,6 +12,7 @@ public static class ProblemCodes
     public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
     public const string TooManyWebhooks = "TOO_MANY_WEBHOOKS";
     public const string FileNotSynced = "FILE_NOT_SYNCED";
+    public const string ThumbnailNotFound = "THUMBNAIL_NOT_FOUND";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";

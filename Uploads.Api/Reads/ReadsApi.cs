@@ -9,7 +9,7 @@ using static Uploads.Api.Problems.ApiProblemsExtensions;
 
 namespace Uploads.Api.Reads;
 
-/// <summary>Reading back: a file's metadata and history, listings, and the content itself.</summary>
+/// <summary>Reading back: a file's metadata and history, listings, the content itself and its thumbnails.</summary>
 public static class ReadsApi
 {
     public static RouteGroupBuilder MapReadsApi(this IEndpointRouteBuilder app)
@@ -23,7 +23,8 @@ public static class ReadsApi
 
         files.MapGet("/{fileId:guid}", GetFile)
             .WithName("GetFile")
-            .WithSummary("A file's metadata and the history of its states");
+            .WithSummary("A file's metadata and the history of its states")
+            .WithDescription("With `derivatives` (`pending`, `ready`, `failed` with a `reason`, or `none`) and, once ready, the picture's `metadata` (dimensions, orientation, format, PDF page count, camera, taken-at and GPS location) and its `thumbnails`.");
 
         files.MapGet("/{fileId:guid}/content", GetContent)
             .WithName("GetFileContent")
@@ -34,6 +35,15 @@ public static class ReadsApi
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        files.MapGet("/{fileId:guid}/thumbnails/{size}", GetThumbnail)
+            .WithName("GetFileThumbnail")
+            .WithSummary("A thumbnail of a picture, or of a PDF's first page")
+            .WithDescription("`size` is 200 or 800 (the long side, in pixels), as listed in the file's `thumbnails` once its `derivatives` are `ready`. Turned upright by the picture's EXIF orientation, with no EXIF or GPS. ETag and If-None-Match (304); `Cache-Control: private`. 404 while the derivatives are pending, failed or none.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return files;
     }
@@ -104,6 +114,9 @@ public static class ReadsApi
 
         return TypedResults.Ok(await catalog.ListAsync(user.TenantId(), new FileFilter(wanted, externalId, inBatch), limit ?? FileCatalog.DefaultPageSize, after, cancellationToken));
     }
+
+    public static Task<IResult> GetThumbnail(Guid fileId, string size, HttpContext http, ThumbnailContent thumbnails, CancellationToken cancellationToken) =>
+        thumbnails.ReadAsync(http.User.TenantId(), fileId, size, http, cancellationToken);
 
     public static Task<IResult> GetContent(Guid fileId, HttpContext http, FileContent content, CancellationToken cancellationToken) =>
         content.ReadAsync(http.User.TenantId(), fileId, http, cancellationToken);

@@ -6,6 +6,7 @@ public static class ReadsExtensions
     {
         builder.Services.AddSingleton<FileCatalog>();
         builder.Services.AddSingleton<FileContent>();
+        builder.Services.AddSingleton<ThumbnailContent>();
         return builder;
     }
 }

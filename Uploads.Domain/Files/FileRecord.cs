@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Uploads.Domain.Derivatives;
 
 namespace Uploads.Domain.Files;
 
@@ -9,6 +10,7 @@ namespace Uploads.Domain.Files;
 public sealed class FileRecord : IListedNewestFirst
 {
     readonly List<FileTransition> history = [];
+    readonly List<DerivativesTransition> derivativesHistory = [];
 
     public Guid Id { get; private set; }
 
@@ -49,6 +51,21 @@ public sealed class FileRecord : IListedNewestFirst
     public uint Version { get; private set; }
 
     public IReadOnlyList<FileTransition> History => history;
+
+    /// <summary>Thumbnails, preview and metadata: a step of their own after SYNCED (<see cref="DerivativesStateMachine"/>).</summary>
+    public DerivativesStatus Derivatives { get; private set; }
+    public string? DerivativesFailureReason { get; private set; }
+    public DerivedContent? DerivedContent { get; private set; }
+    public Guid? DerivativesClaim { get; private set; }
+    public DateTimeOffset? DerivativesLeaseExpiresAt { get; private set; }
+
+    /// <summary>Claims of the derivatives step so far: a picture that kills its worker every time still ends FAILED.</summary>
+    public int DerivativesAttempts { get; private set; }
+
+    /// <summary>When a <c>DerivativesRequested</c> was last published: the reconciler republishes only after a pause.</summary>
+    public DateTimeOffset? DerivativesRequestedAt { get; private set; }
+
+    public IReadOnlyList<DerivativesTransition> DerivativesHistory => derivativesHistory;
 
     FileRecord() { }
 
@@ -195,11 +212,85 @@ public sealed class FileRecord : IListedNewestFirst
     /// <inheritdoc cref="FileRules.HeldBy"/>
     public bool IsHeldBy(Guid claim) => FileRules.HeldBy.IsMetBy(this, claim);
 
+    /// <summary>SYNCED; thumbnails and metadata become due when the file is of a kind that has them (<see cref="DerivativeSources"/>).</summary>
     public void MarkSynced(string sha256, DateTimeOffset now)
     {
         MoveTo(FileStatus.Synced, null, now);
         Sha256 = sha256;
         ReleaseClaim();
+        if (DerivativeSources.Accepts(ContentType))
+        {
+            MoveDerivativesTo(DerivativesStatus.Pending, null, now);
+            DerivativesRequestedAt = UpdatedAt;
+        }
+    }
+
+    /// <inheritdoc cref="FileRules.DerivativesClaimableAt"/>
+    public bool CanDeriveNow(DateTimeOffset now) => FileRules.DerivativesClaimableAt.IsMetBy(this, now);
+
+    /// <inheritdoc cref="FileRules.DerivativesHeldBy"/>
+    public bool AreDerivativesHeldBy(Guid claim) => FileRules.DerivativesHeldBy.IsMetBy(this, claim);
+
+    /// <summary>Whether <paramref name="maxAttempts"/> claims of the derivatives step were made without one finishing.</summary>
+    public bool HasSpentDerivativesAttempts(int maxAttempts) => DerivativesAttempts >= maxAttempts;
+
+    /// <summary>Takes the derivatives step under <paramref name="claim"/> until <paramref name="leaseExpiresAt"/>; each claim is an attempt.</summary>
+    public void StartDerivatives(Guid claim, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
+    {
+        if (!CanDeriveNow(now))
+        {
+            throw new InvalidDerivativesTransitionException(Id, Derivatives, DerivativesStatus.Making);
+        }
+
+        MoveDerivativesTo(DerivativesStatus.Making, Derivatives == DerivativesStatus.Making ? "taken back after its lease ran out" : null, now);
+        DerivativesClaim = claim;
+        DerivativesLeaseExpiresAt = Stored(leaseExpiresAt);
+        DerivativesAttempts++;
+        DerivativesRequestedAt = Stored(now);
+    }
+
+    /// <summary>Lets go of the step after a fault that may pass: the next delivery may take it at once.</summary>
+    public void ReleaseDerivatives(Guid claim, DateTimeOffset now)
+    {
+        if (!AreDerivativesHeldBy(claim))
+        {
+            return;
+        }
+
+        DerivativesClaim = null;
+        DerivativesLeaseExpiresAt = Stored(now);
+    }
+
+    public void CompleteDerivatives(DerivedContent content, DateTimeOffset now)
+    {
+        MoveDerivativesTo(DerivativesStatus.Ready, null, now);
+        DerivedContent = content;
+        DerivativesClaim = null;
+        DerivativesLeaseExpiresAt = null;
+    }
+
+    /// <summary>FAILED derivatives, with the reason: the file itself stays SYNCED and is served as before.</summary>
+    public void FailDerivatives(string reason, DateTimeOffset now)
+    {
+        MoveDerivativesTo(DerivativesStatus.Failed, reason, now);
+        DerivativesFailureReason = reason;
+        DerivativesClaim = null;
+        DerivativesLeaseExpiresAt = null;
+    }
+
+    public void RecordDerivativesRequested(DateTimeOffset now) => DerivativesRequestedAt = Stored(now);
+
+    void MoveDerivativesTo(DerivativesStatus to, string? reason, DateTimeOffset now)
+    {
+        if (Status != FileStatus.Synced || !DerivativesStateMachine.CanMove(Derivatives, to))
+        {
+            throw new InvalidDerivativesTransitionException(Id, Derivatives, to);
+        }
+
+        now = Stored(now);
+        derivativesHistory.Add(new DerivativesTransition(Id, Derivatives, to, now, reason, CurrentTraceId()));
+        Derivatives = to;
+        UpdatedAt = now;
     }
 
     public void MarkFailed(string reason, DateTimeOffset now)

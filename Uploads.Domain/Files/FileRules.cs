@@ -1,9 +1,10 @@
 using System.Linq.Expressions;
+using Uploads.Domain.Derivatives;
 
 namespace Uploads.Domain.Files;
 
 /// <summary>
-/// When a sync may take a file, which attempt holds it, when an upload is abandoned and when a sync is due again: each
+/// When a sync (or the derivatives step) may take a file, which attempt holds it, when an upload is abandoned and when a sync is due again: each
 /// said once, here. <see cref="FileRecord"/>'s methods, the worker's conditional updates and the reconciler's queries
 /// all use these.
 /// </summary>
@@ -20,6 +21,18 @@ public static class FileRules
     /// <summary>The file is still PENDING, and its upload window closed before this time.</summary>
     public static readonly FileRule<DateTimeOffset> UploadWindowClosedBefore = new((file, cutoff) =>
         file.Status == FileStatus.Pending && file.UploadExpiresAt < cutoff);
+
+    /// <summary>A worker may make the file's derivatives at this time: they wait, or their holder's lease ran out.</summary>
+    public static readonly FileRule<DateTimeOffset> DerivativesClaimableAt = new((file, now) =>
+        file.Derivatives == DerivativesStatus.Pending || (file.Derivatives == DerivativesStatus.Making && file.DerivativesLeaseExpiresAt <= now));
+
+    /// <summary>The file's derivatives are being made under this claim: only its holder may settle or release them.</summary>
+    public static readonly FileRule<Guid> DerivativesHeldBy = new((file, claim) =>
+        file.Derivatives == DerivativesStatus.Making && file.DerivativesClaim == claim);
+
+    /// <summary>No derivatives were asked for since this time: a new <c>DerivativesRequested</c> may be published.</summary>
+    public static readonly FileRule<DateTimeOffset> DerivativesNotRequestedSince = new((file, since) =>
+        file.DerivativesRequestedAt == null || file.DerivativesRequestedAt < since);
 
     /// <summary>No sync was asked for this file since this time (or never): a new <c>FileUploaded</c> may be published.</summary>
     public static readonly FileRule<DateTimeOffset> SyncNotRequestedSince = new((file, since) =>

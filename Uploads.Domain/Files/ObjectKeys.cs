@@ -15,6 +15,12 @@ public static partial class ObjectKeys
     /// <summary>Where the client uploads: every presigned POST, PUT and part URL names this key, and nothing reads it but the worker's copy.</summary>
     public static string UploadFor(string tenantId, Guid fileId) => $"tenants/{tenantId}/uploads/{fileId:N}";
 
+    /// <summary>
+    /// A thumbnail of the file, under the derivatives prefix of its own key: made by the worker, never signed for writing,
+    /// and served only through the API.
+    /// </summary>
+    public static string ThumbnailFor(string tenantId, Guid fileId, int size) => $"{For(tenantId, fileId)}/derivatives/thumbnail-{size}";
+
     /// <summary>The tenant and file an upload key belongs to (what storage reports when an object is created); false for any other key.</summary>
     public static bool TryParseUpload(string key, out string tenantId, out Guid fileId)
     {

@@ -1,8 +1,9 @@
+using Uploads.Domain.Derivatives;
 using Uploads.Domain.Files;
 
 namespace Uploads.Domain.Webhooks;
 
-/// <summary>What a subscription may ask to hear of, and which of a file's transitions is which event: said once, here.</summary>
+/// <summary>What a subscription may ask to hear of, and which of a file's transitions (or its derivatives') is which event: said once, here.</summary>
 public static class WebhookEventTypes
 {
     public const string FileSynced = "file.synced";
@@ -23,4 +24,8 @@ public static class WebhookEventTypes
         FileStatus.Expired => FileExpired,
         _ => null,
     };
+
+    /// <summary>The event a move of a file's derivatives into <paramref name="status"/> announces; null for the others.</summary>
+    public static string? ForDerivativesTransitionTo(DerivativesStatus status) =>
+        status == DerivativesStatus.Ready ? FileDerivativesReady : null;
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Uploads.Domain.Batches;
+using Uploads.Domain.Derivatives;
 using Uploads.Domain.Files;
 using Uploads.Domain.Webhooks;
 
@@ -14,6 +15,7 @@ public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options)
 {
     public DbSet<FileRecord> Files => Set<FileRecord>();
     public DbSet<FileTransition> FileTransitions => Set<FileTransition>();
+    public DbSet<DerivativesTransition> DerivativesTransitions => Set<DerivativesTransition>();
     public DbSet<Batch> Batches => Set<Batch>();
     public DbSet<BatchFile> BatchFiles => Set<BatchFile>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
@@ -34,6 +36,9 @@ public sealed class UploadsDbContext(DbContextOptions<UploadsDbContext> options)
         modelBuilder.Entity<WebhookDelivery>().HasQueryFilter(d => AllTenants || d.TenantId == TenantId);
     }
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
         configurationBuilder.Properties<FileStatus>().HaveConversion<FileStatusConverter>().HaveMaxLength(16);
+        configurationBuilder.Properties<DerivativesStatus>().HaveConversion<DerivativesStatusConverter>().HaveMaxLength(16);
+    }
 }

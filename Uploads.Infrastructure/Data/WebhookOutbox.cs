@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Uploads.Domain.Derivatives;
 using Uploads.Domain.Files;
 using Uploads.Domain.Webhooks;
 
 namespace Uploads.Infrastructure.Data;
 
 /// <summary>
-/// Our outbox: every save that stores a transition webhooks announce (SYNCED, FAILED, EXPIRED) stores its message in the
+/// Our outbox: every save that stores a transition webhooks announce (SYNCED, FAILED, EXPIRED, derivatives READY) stores its message in the
 /// same transaction, whichever process and code path made the move. A save that fails stores neither.
 /// </summary>
 public sealed class WebhookOutbox : SaveChangesInterceptor
@@ -38,16 +39,17 @@ public sealed class WebhookOutbox : SaveChangesInterceptor
             .Select(entry => (entry.Entity.FileId, entry.Entity.EventType))
             .ToHashSet();
         // Read whole before adding: adding a message changes the tracker being enumerated.
-        var transitions = db.ChangeTracker.Entries<FileTransition>().Where(entry => entry.State == EntityState.Added).Select(entry => entry.Entity).ToList();
-        foreach (var transition in transitions)
+        var transitions = db.ChangeTracker.Entries<FileTransition>().Where(entry => entry.State == EntityState.Added)
+            .Select(entry => (entry.Entity.FileId, entry.Entity.At, EventType: WebhookEventTypes.ForTransitionTo(entry.Entity.Status)))
+            .Concat(db.ChangeTracker.Entries<DerivativesTransition>().Where(entry => entry.State == EntityState.Added)
+                .Select(entry => (entry.Entity.FileId, entry.Entity.At, EventType: WebhookEventTypes.ForDerivativesTransitionTo(entry.Entity.Status))))
+            .ToList();
+        foreach (var (fileId, at, eventType) in transitions)
         {
             // A save tried again on the same context already holds the message of its transition.
-            if (WebhookEventTypes.ForTransitionTo(transition.Status) is { } eventType
-                && files.TryGetValue(transition.FileId, out var file)
-                && announced.Add((file.Id, eventType)))
+            if (eventType is not null && files.TryGetValue(fileId, out var file) && announced.Add((file.Id, eventType)))
             {
-                db.WebhookMessages.Add(WebhookMessage.ForFile(
-                    Guid.CreateVersion7(transition.At), file.TenantId, eventType, file.Id, transition.At, Activity.Current?.Id));
+                db.WebhookMessages.Add(WebhookMessage.ForFile(Guid.CreateVersion7(at), file.TenantId, eventType, file.Id, at, Activity.Current?.Id));
             }
         }
     }

@@ -27,6 +27,8 @@ public static class FastRecovery
                 .WithEnvironment("Reconciler__ExpiryGrace", ExpiryGrace)
                 .WithEnvironment("Sync__Lease", "00:00:06")
                 .WithEnvironment("Sync__StopTimeout", "00:00:00.500")
+                .WithEnvironment("Derivatives__Lease", "00:00:20")
+                .WithEnvironment("Derivatives__TimeLimit", "00:00:15")
                 .WithEnvironment("Sync__RetriesInPlace", "3")
                 .WithEnvironment("Sync__RetryMaxInterval", "00:00:01")
                 .WithEnvironment("Sync__RedeliveryDelays__0", "00:00:01")

@@ -188,7 +188,11 @@ public sealed class UploadsStack : IAsyncLifetime
             await Proxies.DisposeAsync();
         }
 
-        Directory.Delete(StateDirectory, recursive: true);
+        // UPLOADS_TESTS_KEEP_STATE=1 keeps the folder (the services' logs are in its logs/) for a look after a failure.
+        if (Environment.GetEnvironmentVariable("UPLOADS_TESTS_KEEP_STATE") != "1")
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
     }
 }
 

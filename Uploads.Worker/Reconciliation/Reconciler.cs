@@ -12,7 +12,8 @@ namespace Uploads.Worker.Reconciliation;
 
 /// <summary>
 /// Repairs what a lost or failed message left behind, at start-up and then on a timer: republishes files waiting too long
-/// for their sync (UPLOADED, or SYNCING past their lease because a worker died or a delivery failed), and expires PENDING
+/// for their sync (UPLOADED, or SYNCING past their lease because a worker died or a delivery failed) or their derivatives
+/// (PENDING, or MAKING past their lease), and expires PENDING
 /// uploads whose window closed, aborting their multipart upload and deleting what was uploaded. One worker of the
 /// deployment reconciles at a time (<see cref="ClusterLock.Reconciler"/>); the others' passes stand by. Every repair is
 /// still a conditional update, so a pass that overlaps another (a lock lost with its connection) repairs nothing twice,
@@ -73,6 +74,7 @@ public sealed class Reconciler(
         }
 
         await RepublishWaitingAsync(cancellationToken);
+        await RepublishDerivativesAsync(cancellationToken);
         await ExpireAbandonedAsync(cancellationToken);
     }
 
@@ -119,6 +121,45 @@ public sealed class Reconciler(
             await bus.Publish(FileUploaded.For(file), publishTimeout.Token);
             repairs.Add(1, new KeyValuePair<string, object?>("repair", file.Status == FileStatus.Uploaded ? "republish_uploaded" : "retake_syncing"));
             logger.LogInformation("Republished FileUploaded for {FileId}, {Status} since {Since}", file.Id, file.Status, file.UpdatedAt);
+        }
+    }
+
+    /// <summary>
+    /// Republishes derivatives waiting too long: never asked for (the broker refused when the file was SYNCED), or MAKING
+    /// past their lease (the worker died). The maker's claim counts the attempt and fails them once all are spent.
+    /// </summary>
+    async Task RepublishDerivativesAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
+        var waiting = await db.Files
+            .Where(FileRules.DerivativesClaimableAt.For(now))
+            .Where(FileRules.DerivativesNotRequestedSince.For(now - options.RepublishAfter))
+            .OrderBy(f => f.DerivativesRequestedAt)
+            .Take(options.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        foreach (var file in waiting)
+        {
+            file.RecordDerivativesRequested(now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return;
+        }
+
+        using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishTimeout.CancelAfter(PublishTimeout);
+        foreach (var file in waiting)
+        {
+            await bus.Publish(DerivativesRequested.For(file), publishTimeout.Token);
+            repairs.Add(1, new KeyValuePair<string, object?>("repair", "republish_derivatives"));
+            logger.LogInformation("Republished DerivativesRequested for {FileId}, derivatives {Status} since {Since}", file.Id, file.Derivatives, file.UpdatedAt);
         }
     }
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using MassTransit;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Uploads.Infrastructure.Messaging;
 using Uploads.Infrastructure.Telemetry;
 
 namespace Uploads.Worker.Sync;
@@ -21,11 +20,6 @@ public static class FileSyncExtensions
         builder.Services.AddSingleton<SyncMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SyncMetrics.MeterName));
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(UploadsTracing.SourceName));
-        builder.AddMessaging(bus =>
-        {
-            bus.AddConsumer<FileUploadedConsumer, FileUploadedConsumerDefinition>();
-            bus.AddConsumer<FileSyncFaultConsumer, FileSyncFaultConsumerDefinition>();
-        });
         // On SIGTERM the bus stops taking messages and gives the syncs in hand StopTimeout to finish; those still running
         // are cancelled, release their file, and their message goes back to the queue for the next worker.
         builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<SyncOptions>>((host, sync) =>
@@ -36,5 +30,13 @@ public static class FileSyncExtensions
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<SyncOptions>>((host, sync) =>
             host.ShutdownTimeout = sync.Value.ShutdownTimeout);
         return builder;
+    }
+
+    /// <summary>The consumers of <c>FileUploaded</c> and of its deliveries' faults, for <c>AddMessaging</c>.</summary>
+    public static IBusRegistrationConfigurator AddFileSyncConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<FileUploadedConsumer, FileUploadedConsumerDefinition>();
+        bus.AddConsumer<FileSyncFaultConsumer, FileSyncFaultConsumerDefinition>();
+        return bus;
     }
 }

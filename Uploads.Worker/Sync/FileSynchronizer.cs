@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Uploads.Domain.Contracts;
+using Uploads.Domain.Derivatives;
 using Uploads.Infrastructure.Caching;
 using Uploads.Infrastructure.Data;
 using Uploads.Infrastructure.Scanning;
@@ -23,6 +26,7 @@ public sealed class FileSynchronizer(
     IOptions<ScanningOptions> scanningOptions,
     ObjectStorage storage,
     FileContentCache cache,
+    IBus bus,
     IOptions<SyncOptions> options,
     SyncMetrics metrics,
     TimeProvider clock,
@@ -62,10 +66,11 @@ public sealed class FileSynchronizer(
                 }
             }
 
-            if (await SettleAsync(fileId, claim, outcome, cancellationToken))
+            if (await SettleAsync(fileId, claim, outcome, cancellationToken) is { } settled)
             {
                 activity?.SetTag("uploads.sync.outcome", outcome.Name);
                 metrics.Record(clock.GetElapsedTime(started), outcome.BytesHashed, outcome.Name);
+                await RequestDerivativesAsync(settled, cancellationToken);
             }
             else
             {
@@ -122,6 +127,27 @@ public sealed class FileSynchronizer(
         // A conflict (a sync claimed the file meanwhile) throws: the fault consumer's retries read the file again, so
         // no failed delivery goes uncounted.
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks for the thumbnails and metadata of a file that has them due. A broker that refuses now loses nothing: the
+    /// reconciler republishes derivatives overdue, so the sync that succeeded is not undone or retried for it.
+    /// </summary>
+    async Task RequestDerivativesAsync(FileRecord file, CancellationToken cancellationToken)
+    {
+        if (file.Derivatives != DerivativesStatus.Pending)
+        {
+            return;
+        }
+
+        try
+        {
+            await bus.Publish(DerivativesRequested.For(file), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Could not ask for the derivatives of file {FileId}; the reconciler will: {Message}", file.Id, ex.Message);
+        }
     }
 
     async Task ReleaseAsync(Guid fileId, Guid claim)
@@ -288,15 +314,15 @@ public sealed class FileSynchronizer(
         return await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
     }
 
-    /// <summary>Records the outcome; false when another sync took the file over meanwhile and this result was dropped.</summary>
-    async Task<bool> SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Records the outcome and returns the settled file; null when another sync took the file over meanwhile and this result was dropped.</summary>
+    async Task<FileRecord?> SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
         var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
         if (!file.IsHeldBy(claim))
         {
             logger.LogWarning("File {FileId} was taken over while syncing; dropping this result", fileId);
-            return false;
+            return null;
         }
 
         var now = clock.GetUtcNow();
@@ -313,12 +339,12 @@ public sealed class FileSynchronizer(
         {
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("File {FileId} is {Status}", fileId, file.Status);
-            return true;
+            return file;
         }
         catch (DbUpdateConcurrencyException)
         {
             logger.LogWarning("File {FileId} changed while settling; dropping this result", fileId);
-            return false;
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Uploads.Domain.Derivatives;
 using Uploads.Domain.Files;
 
 namespace Uploads.Infrastructure.Data.Configurations;
@@ -13,6 +14,8 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
             table.HasCheckConstraint("ck_files_status", $"status IN ({string.Join(", ", StatusNames.All.Select(s => $"'{s}'"))})");
             table.HasCheckConstraint("ck_files_sizes", "(size IS NULL OR size >= 0) AND (declared_size IS NULL OR declared_size >= 0)");
             table.HasCheckConstraint("ck_files_synced_has_digest", "status <> 'SYNCED' OR sha256 IS NOT NULL");
+            table.HasCheckConstraint("ck_files_derivatives_status", "derivatives_status IN ('NONE', 'PENDING', 'MAKING', 'READY', 'FAILED')");
+            table.HasCheckConstraint("ck_files_derivatives_after_sync", "derivatives_status = 'NONE' OR status = 'SYNCED'");
         });
 
         file.HasKey(f => f.Id);
@@ -37,10 +40,21 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.Property(f => f.SyncLeaseExpiresAt).HasColumnName("sync_lease_expires_at");
         file.Property(f => f.FailedDeliveries).HasColumnName("failed_deliveries");
         file.Property(f => f.SyncRequestedAt).HasColumnName("sync_requested_at");
+        file.Property(f => f.Derivatives).HasColumnName("derivatives_status").HasDefaultValue(DerivativesStatus.None).HasSentinel(DerivativesStatus.None);
+        file.Property(f => f.DerivativesFailureReason).HasColumnName("derivatives_failure_reason").HasMaxLength(512);
+        file.Property(f => f.DerivedContent).HasColumnName("derived_content").HasColumnType("jsonb").HasConversion<DerivedContentConverter>();
+        file.Property(f => f.DerivativesClaim).HasColumnName("derivatives_claim");
+        file.Property(f => f.DerivativesLeaseExpiresAt).HasColumnName("derivatives_lease_expires_at");
+        file.Property(f => f.DerivativesAttempts).HasColumnName("derivatives_attempts");
+        file.Property(f => f.DerivativesRequestedAt).HasColumnName("derivatives_requested_at");
         file.Property(f => f.Version).IsRowVersion();
 
         file.HasIndex(f => f.ObjectKey).IsUnique().HasDatabaseName("ux_files_object_key");
         file.HasIndex(f => new { f.Status, f.UpdatedAt }).HasDatabaseName("ix_files_status_updated_at");
+        // The reconciler's look for derivatives waiting too long: a handful of rows, never the whole table.
+        file.HasIndex(f => f.DerivativesRequestedAt)
+            .HasFilter("derivatives_status IN ('PENDING', 'MAKING')")
+            .HasDatabaseName("ix_files_derivatives_due");
         // A tenant's listings: newest first, whole or by external id or status, paged on (created_at, id).
         file.HasIndex(f => new { f.TenantId, f.CreatedAt, f.Id }).IsDescending(false, true, true).HasDatabaseName("ix_files_created_at_id");
         file.HasIndex(f => new { f.TenantId, f.ExternalId, f.CreatedAt, f.Id }).IsDescending(false, false, true, true).HasDatabaseName("ix_files_external_id");
@@ -60,5 +74,10 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
             .HasForeignKey(t => t.FileId)
             .OnDelete(DeleteBehavior.Cascade);
         file.Navigation(f => f.History).HasField("history").UsePropertyAccessMode(PropertyAccessMode.Field);
+        file.HasMany(f => f.DerivativesHistory)
+            .WithOne()
+            .HasForeignKey(t => t.FileId)
+            .OnDelete(DeleteBehavior.Cascade);
+        file.Navigation(f => f.DerivativesHistory).HasField("derivativesHistory").UsePropertyAccessMode(PropertyAccessMode.Field);
     }
 }

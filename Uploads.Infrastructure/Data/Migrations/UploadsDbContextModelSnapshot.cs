@@ -85,6 +85,53 @@ namespace Uploads.Infrastructure.Data.Migrations
                     b.ToTable("batch_files", (string)null);
                 });
 
+            modelBuilder.Entity("Uploads.Domain.Derivatives.DerivativesTransition", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("FileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("file_id");
+
+                    b.Property<string>("FromStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trace_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FileId", "Id")
+                        .HasDatabaseName("ix_derivatives_transitions_file_id");
+
+                    b.ToTable("derivatives_transitions", (string)null);
+                });
+
             modelBuilder.Entity("Uploads.Domain.Files.FileRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -110,6 +157,39 @@ namespace Uploads.Infrastructure.Data.Migrations
                     b.Property<long?>("DeclaredSize")
                         .HasColumnType("bigint")
                         .HasColumnName("declared_size");
+
+                    b.Property<string>("Derivatives")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("NONE")
+                        .HasColumnName("derivatives_status");
+
+                    b.Property<int>("DerivativesAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("derivatives_attempts");
+
+                    b.Property<Guid?>("DerivativesClaim")
+                        .HasColumnType("uuid")
+                        .HasColumnName("derivatives_claim");
+
+                    b.Property<string>("DerivativesFailureReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("derivatives_failure_reason");
+
+                    b.Property<DateTimeOffset?>("DerivativesLeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("derivatives_lease_expires_at");
+
+                    b.Property<DateTimeOffset?>("DerivativesRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("derivatives_requested_at");
+
+                    b.Property<string>("DerivedContent")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("derived_content");
 
                     b.Property<string>("ExternalId")
                         .HasMaxLength(128)
@@ -192,6 +272,10 @@ namespace Uploads.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DerivativesRequestedAt")
+                        .HasDatabaseName("ix_files_derivatives_due")
+                        .HasFilter("derivatives_status IN ('PENDING', 'MAKING')");
+
                     b.HasIndex("ObjectKey")
                         .IsUnique()
                         .HasDatabaseName("ux_files_object_key");
@@ -222,6 +306,10 @@ namespace Uploads.Infrastructure.Data.Migrations
 
                     b.ToTable("files", null, t =>
                         {
+                            t.HasCheckConstraint("ck_files_derivatives_after_sync", "derivatives_status = 'NONE' OR status = 'SYNCED'");
+
+                            t.HasCheckConstraint("ck_files_derivatives_status", "derivatives_status IN ('NONE', 'PENDING', 'MAKING', 'READY', 'FAILED')");
+
                             t.HasCheckConstraint("ck_files_sizes", "(size IS NULL OR size >= 0) AND (declared_size IS NULL OR declared_size >= 0)");
 
                             t.HasCheckConstraint("ck_files_status", "status IN ('PENDING', 'UPLOADED', 'SYNCING', 'SYNCED', 'FAILED', 'EXPIRED')");
@@ -516,6 +604,15 @@ namespace Uploads.Infrastructure.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Uploads.Domain.Derivatives.DerivativesTransition", b =>
+                {
+                    b.HasOne("Uploads.Domain.Files.FileRecord", null)
+                        .WithMany("DerivativesHistory")
+                        .HasForeignKey("FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Uploads.Domain.Files.FileTransition", b =>
                 {
                     b.HasOne("Uploads.Domain.Files.FileRecord", null)
@@ -551,6 +648,8 @@ namespace Uploads.Infrastructure.Data.Migrations
 
             modelBuilder.Entity("Uploads.Domain.Files.FileRecord", b =>
                 {
+                    b.Navigation("DerivativesHistory");
+
                     b.Navigation("History");
                 });
 
