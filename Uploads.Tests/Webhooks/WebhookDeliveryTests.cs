@@ -74,6 +74,35 @@ public sealed class WebhookDeliveryTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task Derivatives_ready_is_delivered_once_with_the_metadata_and_thumbnails_and_spans_in_the_upload_s_trace()
+    {
+        using var receiver = WebhookReceiver.Start();
+        var client = stack.ClientFor($"hooks-{Guid.NewGuid():N}"[..24]);
+        var webhook = await SubscribeAsync(client, receiver.Url, WebhookEventTypes.FileDerivativesReady);
+
+        var (ticket, confirmation) = await client.UploadAsync(await TestPictures.SidewaysPhotoAsync(), "photo.jpg");
+
+        var delivery = (await Eventually.MatchesAsync(() => Task.FromResult(receiver.Received), r => r.Count >= 1, "the derivatives_ready delivery")).Single();
+        new StandardWebhook(webhook.Secret!).Verify(delivery.Body, delivery.Headers);
+        var message = JsonDocument.Parse(delivery.Body).RootElement;
+        Assert.Equal("file.derivatives_ready", message.GetProperty("type").GetString());
+        var data = message.GetProperty("data");
+        Assert.Equal(ticket.FileId, data.GetProperty("file_id").GetGuid());
+        Assert.Equal("ready", data.GetProperty("derivatives").GetProperty("status").GetString());
+        Assert.Equal(1200, data.GetProperty("metadata").GetProperty("width").GetInt32());
+        Assert.Equal([200, 800], data.GetProperty("thumbnails").EnumerateArray().Select(t => t.GetProperty("size").GetInt32()));
+
+        // The derivatives step hangs in the same trace as the upload, the sync and the delivery.
+        var trace = await Eventually.MatchesAsync(() => stack.Dashboard.TraceAsync(confirmation.TraceId),
+            t => t is not null && new[] { "file.sync", "file.derivatives", "file.thumbnails", "webhook.deliver" }.All(name => t.Spans.Any(s => s.Name == name)),
+            "the derivatives' and the delivery's spans to reach the dashboard in the upload's trace");
+        var making = trace!.Spans.Single(s => s.Name == "file.thumbnails");
+        Assert.Equal("file.derivatives", trace.Spans.Single(s => s.SpanId == making.ParentSpanId).Name);
+        Assert.Equal("worker", making.Service.Split('-')[0]);
+        Assert.Single(receiver.Received);
+    }
+
+    [Fact]
     public async Task A_receiver_that_answers_500_twice_then_200_sees_three_attempts_of_the_same_message()
     {
         using var receiver = WebhookReceiver.Start(500, 500);

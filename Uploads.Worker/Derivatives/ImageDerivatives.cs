@@ -90,7 +90,8 @@ public sealed class ImageDerivatives(IOptions<DerivativesOptions> options, ILogg
             orientation = header.Contains("orientation") ? (int)header.Get("orientation") : null;
             pages = header.Contains("n-pages") ? (int)header.Get("n-pages") : null;
         }
-        catch (VipsException ex) when (ex.Message.Contains("not a known file format", StringComparison.Ordinal))
+        catch (VipsException ex) when (ex.Message.Contains("not a known file format", StringComparison.Ordinal)
+            || ex.Message.Contains("operation is blocked", StringComparison.Ordinal))
         {
             return ImageDerivation.Refused($"{DerivativesFailureReasons.UnsupportedFormat}: not JPEG, PNG, WebP, GIF, HEIF or PDF");
         }
