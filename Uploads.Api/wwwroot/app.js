@@ -1,6 +1,6 @@
 // The upload page: several files at once, each hashed in a worker while it uploads; small files in one presigned POST,
 // large ones in parts (multipart.js) that survive a reload. Every file is followed to SYNCED over server-sent events.
-import { ApiError, call, follow, withToken } from "./uploads/api.js";
+import { ApiError, call, follow, thumbnail, withToken } from "./uploads/api.js";
 import { hashFile } from "./uploads/hashing.js";
 import { cancelUpload, uploadInParts } from "./uploads/multipart.js";
 import { unfinishedUploads } from "./uploads/resume-store.js";
@@ -129,7 +129,33 @@ async function settle(row, fileId) {
     row.sha256.textContent = file.sha256;
     row.element.dataset.sha256 = file.sha256;
     row.link.innerHTML = `<a href="${await withToken(`/files/${fileId}/content`)}" download>Download</a>`;
+    await showDerivatives(row, file);
   }
+}
+
+// Thumbnails and metadata follow SYNCED as a step of their own: read the file again until they are no longer pending.
+async function showDerivatives(row, file) {
+  for (let attempt = 0; file.derivatives.status === "pending" && attempt < 120; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    file = await call("GET", `/files/${file.file_id}`);
+  }
+  row.element.dataset.derivatives = file.derivatives.status;
+  if (file.derivatives.status === "failed") {
+    row.metadata.textContent = `no preview: ${file.derivatives.reason}`;
+    return;
+  }
+  const small = file.thumbnails.find((t) => t.size === 200);
+  if (!small) return;
+  row.preview.src = await thumbnail(small.url);
+  row.preview.width = small.width;
+  row.preview.height = small.height;
+  row.preview.alt = `Preview of ${file.filename}`;
+  row.preview.hidden = false;
+  const m = file.metadata;
+  row.metadata.textContent = [
+    `${m.width} × ${m.height}`, m.format, m.pages ? `${m.pages} pages` : null, m.camera, m.taken_at?.replace("T", " "),
+    m.location ? `${m.location.latitude.toFixed(4)}, ${m.location.longitude.toFixed(4)}` : null,
+  ].filter(Boolean).join(" · ");
 }
 
 // Per file: the share sent, the speed over the last seconds, the time left. In total: all bytes picked this session.
@@ -175,6 +201,7 @@ function addRow(file) {
   return {
     element, name: part(".name"), progress: part("progress"), speed: part(".speed"), status: part(".status"),
     detail: part(".detail"), sha256: part(".sha256"), link: part(".link"), cancel: part(".cancel"),
+    preview: part(".preview img"), metadata: part(".metadata"),
   };
 }
 

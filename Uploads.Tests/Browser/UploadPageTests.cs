@@ -50,4 +50,26 @@ public sealed class UploadPageTests(UploadsStack stack)
         var downloaded = await File.ReadAllBytesAsync(await download.PathAsync());
         Assert.Equal(second, downloaded);
     }
+
+    [Fact]
+    public async Task The_page_shows_a_picture_s_thumbnail_upright_and_its_metadata_once_they_are_ready()
+    {
+        var photo = await TestPictures.SidewaysPhotoAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(stack.Resources.Api.Url);
+
+        await page.SetInputFilesAsync("#picker", new FilePayload { Name = "sideways.jpg", MimeType = "image/jpeg", Buffer = photo });
+
+        var row = page.Locator("#files tbody tr");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-derivatives", "ready", new() { Timeout = 90_000 });
+        var preview = row.Locator(".preview img");
+        await Assertions.Expect(preview).ToBeVisibleAsync();
+        // The browser decoded the thumbnail itself: 100 × 200, upright, as the EXIF orientation says.
+        var size = await preview.EvaluateAsync<int[]>("img => [img.naturalWidth, img.naturalHeight]");
+        Assert.Equal((100, 200), (size[0], size[1]));
+        await Assertions.Expect(row.Locator(".metadata")).ToHaveTextAsync("1200 × 600 · jpeg · TestCam Model X · 2024-05-01 12:30:00 · 48.8584, 2.2945");
+        await Chromium.SaveScreenshotAsync(page, "upload-page-thumbnail.png");
+    }
 }

@@ -26,6 +26,13 @@ export async function call(method, path, body) {
   return json;
 }
 
+// A thumbnail read with the header (no token in an image URL, where logs and referrers would keep it), shown from a blob.
+export async function thumbnail(path) {
+  const response = await fetch(path, { headers: { authorization: await authorization() } });
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})));
+  return URL.createObjectURL(await response.blob());
+}
+
 const terminal = new Set(["SYNCED", "FAILED", "EXPIRED"]);
 
 // Follows a file's status over server-sent events until it is settled; calls onStatus for each transition.
