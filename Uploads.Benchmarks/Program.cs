@@ -2,7 +2,7 @@ using Spectre.Console;
 using Uploads.Benchmarks;
 using Uploads.Benchmarks.Scenarios;
 
-// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|cli|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
+// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|cli|thumbnails|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
 // dotnet run --project Uploads.Benchmarks -- chaos [--quick] [--json PATH]   (alone, on a local stack with fault proxies)
 var scenarios = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -126,6 +126,25 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         report.Cli = new(Cli.SmallFiles(settings), files, [filesPerSecond[0], filesPerSecond[^1]], files / report.Pipeline?.FilesPerS, runs.Max(r => r.Small.PeakMegabytes),
             settings.BigFileBytes / (1024.0 * 1024), megabytes, [megabytesPerSecond[0], megabytesPerSecond[^1]], megabytes / report.Bigfile?.SyncMbPerS,
             runs.Max(r => r.Big.PeakMegabytes), settings.Repeats);
+    }
+
+    if (Runs("thumbnails"))
+    {
+        var files = Thumbnails.Files(settings);
+        var ceilingPictures = Thumbnails.MakePictures(files, set: 0);
+        var ceiling = Thumbnails.Ceiling(ceilingPictures);
+        double? scanner = target.Resources is { } scanned ? await Thumbnails.ScannerCeilingAsync(scanned.Scanner.ConnectionString, ceilingPictures) : null;
+        var runs = new List<ThumbnailRun>();
+        for (var run = 1; run <= settings.Repeats; run++)
+        {
+            var task = Task($"thumbnails: {files} × 12 MP JPEG, run {run} of {settings.Repeats}");
+            runs.Add(await Thumbnails.RunAsync(target, Thumbnails.MakePictures(files, set: run), d => Update(task, d)));
+        }
+
+        var rates = runs.Select(r => r.FilesPerSecond).Order().ToArray();
+        var median = rates[rates.Length / 2];
+        report.Thumbnails = new(files, median, [rates[0], rates[^1]], ceiling, median / ceiling, scanner, median / scanner,
+            runs.Max(r => r.WorkerPeakMegabytes), settings.Repeats);
     }
 });
 

@@ -11,6 +11,7 @@ public sealed class Report
     public PipelineFigures? Pipeline { get; set; }
     public BigFileFigures? Bigfile { get; set; }
     public CliFigures? Cli { get; set; }
+    public ThumbnailFigures? Thumbnails { get; set; }
     public List<Scenarios.ChaosRun>? Chaos { get; set; }
     public CeilingFigures Ceilings { get; } = new();
 
@@ -27,6 +28,14 @@ public sealed class Report
     public sealed record CliFigures(
         int SmallFiles, double FilesPerS, double[] FilesPerSRange, double? RatioToPipeline, double SmallPeakMb,
         double Megabytes, double MbPerS, double[] MbPerSRange, double? RatioToBigfileSync, double BigPeakMb, int Runs);
+
+    /// <param name="FilesPerS">12 MP JPEGs per second, confirmed to derivatives READY (sync included): median of the runs.</param>
+    /// <param name="CeilingFilesPerS">The worker's libvips code alone, one file after another in the benchmark's process.</param>
+    /// <param name="ScannerFilesPerS">The stack's clamd alone on such pictures, one after another (image fuzzy hashing on, its default).</param>
+    /// <param name="WorkerPeakMb">The worker's peak working set while it made them (the highest of the runs).</param>
+    public sealed record ThumbnailFigures(
+        int Files, double FilesPerS, double[] FilesPerSRange, double CeilingFilesPerS, double RatioToCeiling,
+        double? ScannerFilesPerS, double? RatioToScanner, double? WorkerPeakMb, int Runs);
 
     public sealed class CeilingFigures
     {
@@ -80,6 +89,16 @@ public sealed class Report
             table.AddRow("", $"uploads push, one {cli.Megabytes:N0} MiB file, MB/s to SYNCED", $"{cli.MbPerS:N1} ({cli.MbPerSRange[0]:N1}–{cli.MbPerSRange[1]:N1})",
                 cli.RatioToBigfileSync is { } syncRatio ? $"{syncRatio:P0} of the worker's sync alone" : "");
             table.AddRow("", "client peak memory: small files / large file", $"{cli.SmallPeakMb:N0} / {cli.BigPeakMb:N0} MB", "flat: the same whatever the folder or file");
+        }
+
+        if (Thumbnails is { } thumbnails)
+        {
+            table.AddRow("thumbnails", $"12 MP JPEGs to derivatives READY, files/s (median of {thumbnails.Runs} runs of {thumbnails.Files}, range)",
+                $"{thumbnails.FilesPerS:N1} ({thumbnails.FilesPerSRange[0]:N1}–{thumbnails.FilesPerSRange[1]:N1})",
+                $"{thumbnails.RatioToCeiling:P0} of libvips alone ({thumbnails.CeilingFilesPerS:N1}/s on one core)");
+            table.AddRow("", "clamd alone on such pictures, files/s", $"{thumbnails.ScannerFilesPerS:N1}",
+                $"{thumbnails.RatioToScanner:P0} of it: the scan bounds the sync of pictures");
+            table.AddRow("", "worker peak working set while making them", $"{thumbnails.WorkerPeakMb:N0} MB", "target ≤ 200 MB");
         }
 
         if (Chaos is { Count: > 0 } runs)

@@ -47,16 +47,6 @@ public static class TestPictures
         return picture.PngsaveBuffer(compression: 6);
     }
 
-    /// <summary>A 12-megapixel JPEG (4000 × 3000), as a phone takes; <paramref name="seed"/> makes its bytes unique.</summary>
-    public static byte[] TwelveMegapixelJpeg(int seed = 0)
-    {
-        using var xy = Image.Xyz(4000, 3000);
-        using var scaled = xy * (255.0 / 4000);
-        using var third = scaled.Bandjoin(Image.Black(4000, 3000) + (seed % 256));
-        using var picture = third.Cast(Enums.BandFormat.Uchar);
-        return picture.JpegsaveBuffer(q: 85);
-    }
-
     /// <summary>A valid PNG of noise, cut short halfway through its pixel data.</summary>
     public static byte[] TruncatedPng()
     {
