@@ -143,8 +143,9 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
 
         var rates = runs.Select(r => r.FilesPerSecond).Order().ToArray();
         var median = rates[rates.Length / 2];
+        var mostPrivate = runs.MaxBy(r => r.WorkerPrivateMegabytes)!;
         report.Thumbnails = new(files, median, [rates[0], rates[^1]], ceiling, median / ceiling, scanner, median / scanner,
-            runs.Max(r => r.WorkerPeakMegabytes), settings.Repeats);
+            runs.Max(r => r.WorkerPeakMegabytes), mostPrivate.WorkerPrivateMegabytes, mostPrivate.WorkerFileBackedMegabytes, settings.Repeats);
     }
 });
 

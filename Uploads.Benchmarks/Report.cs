@@ -33,9 +33,10 @@ public sealed class Report
     /// <param name="CeilingFilesPerS">The worker's libvips code alone, one file after another in the benchmark's process.</param>
     /// <param name="ScannerFilesPerS">The stack's clamd alone on such pictures, one after another (image fuzzy hashing on, its default).</param>
     /// <param name="WorkerPeakMb">The worker's peak working set while it made them (the highest of the runs).</param>
+    /// <param name="WorkerPrivateMb">Of which its own (anonymous) memory: the highest sampled, with the file-backed pages then.</param>
     public sealed record ThumbnailFigures(
         int Files, double FilesPerS, double[] FilesPerSRange, double CeilingFilesPerS, double RatioToCeiling,
-        double? ScannerFilesPerS, double? RatioToScanner, double? WorkerPeakMb, int Runs);
+        double? ScannerFilesPerS, double? RatioToScanner, double? WorkerPeakMb, double? WorkerPrivateMb, double? WorkerFileBackedMb, int Runs);
 
     public sealed class CeilingFigures
     {
@@ -99,6 +100,7 @@ public sealed class Report
             table.AddRow("", "clamd alone on such pictures, files/s", $"{thumbnails.ScannerFilesPerS:N1}",
                 $"{thumbnails.RatioToScanner:P0} of it: the scan bounds the sync of pictures");
             table.AddRow("", "worker peak working set while making them", $"{thumbnails.WorkerPeakMb:N0} MB", "target ≤ 200 MB");
+            table.AddRow("", "of which private (anonymous) / file-backed, sampled", $"{thumbnails.WorkerPrivateMb:N0} / {thumbnails.WorkerFileBackedMb:N0} MB", "");
         }
 
         if (Chaos is { Count: > 0 } runs)

@@ -10,8 +10,11 @@ using Uploads.Worker.Derivatives;
 
 namespace Uploads.Benchmarks.Scenarios;
 
-/// <summary>One run of the thumbnails scenario: files per second to derivatives READY, and the worker's peak working set.</summary>
-public sealed record ThumbnailRun(double FilesPerSecond, double? WorkerPeakMegabytes);
+/// <summary>
+/// One run of the thumbnails scenario: files per second to derivatives READY; the worker's peak working set, and the
+/// highest of its private memory sampled every 50 ms, with its file-backed memory at that moment.
+/// </summary>
+public sealed record ThumbnailRun(double FilesPerSecond, double? WorkerPeakMegabytes, double? WorkerPrivateMegabytes, double? WorkerFileBackedMegabytes);
 
 /// <summary>
 /// 12-megapixel JPEGs (4000 × 3000, as a phone takes them) through the whole pipeline until their thumbnails and metadata
@@ -99,6 +102,8 @@ public static class Thumbnails
             ProcessMemory.ResetPeak(id);
         }
 
+        using var sampling = new CancellationTokenSource();
+        var sampler = worker is { } sampled ? SamplePrivateMemoryAsync(sampled, sampling.Token) : Task.FromResult<(long Private, long FileBacked)?>(null);
         var clock = Stopwatch.StartNew();
         var fileIds = await Task.WhenAll(pictures.Select(async (picture, i) =>
         {
@@ -133,6 +138,32 @@ public static class Thumbnails
             progress(Interlocked.Increment(ref done) / (double)fileIds.Length);
         }));
 
-        return new ThumbnailRun(fileIds.Length / clock.Elapsed.TotalSeconds, worker is { } pid ? ProcessMemory.Peak(pid) / MiB : null);
+        var filesPerSecond = fileIds.Length / clock.Elapsed.TotalSeconds;
+        await sampling.CancelAsync();
+        var split = await sampler;
+        return new ThumbnailRun(filesPerSecond, worker is { } pid ? ProcessMemory.Peak(pid) / MiB : null, split?.Private / MiB, split?.FileBacked / MiB);
+    }
+
+    /// <summary>The highest private memory seen, with the file-backed memory at that moment.</summary>
+    static async Task<(long Private, long FileBacked)?> SamplePrivateMemoryAsync(int processId, CancellationToken cancellationToken)
+    {
+        (long Private, long FileBacked) highest = ProcessMemory.Split(processId);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var now = ProcessMemory.Split(processId);
+                if (now.Private > highest.Private)
+                {
+                    highest = now;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return highest;
     }
 }
