@@ -2,7 +2,7 @@ using Spectre.Console;
 using Uploads.Benchmarks;
 using Uploads.Benchmarks.Scenarios;
 
-// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|cli|thumbnails|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
+// dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|cli|thumbnails|peer|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
 // dotnet run --project Uploads.Benchmarks -- chaos [--quick] [--json PATH]   (alone, on a local stack with fault proxies)
 var scenarios = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -126,6 +126,30 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         report.Cli = new(Cli.SmallFiles(settings), files, [filesPerSecond[0], filesPerSecond[^1]], files / report.Pipeline?.FilesPerS, runs.Max(r => r.Small.PeakMegabytes),
             settings.BigFileBytes / (1024.0 * 1024), megabytes, [megabytesPerSecond[0], megabytesPerSecond[^1]], megabytes / report.Bigfile?.SyncMbPerS,
             runs.Max(r => r.Big.PeakMegabytes), settings.Repeats);
+    }
+
+    if (Runs("peer") && target.Resources is { } local)
+    {
+        await using var companion = await Peer.StartAsync(local.Storage, CancellationToken.None);
+        var peerWarmUp = Task("peer: warm-up of both (not measured)");
+        await companion.RoundAsync(target.Client, settings.WarmUp, d => Update(peerWarmUp, d));
+        var rounds = new List<PeerRound>();
+        for (var round = 1; round <= settings.Repeats; round++)
+        {
+            var task = Task($"peer: Companion's /s3/params, then our presign, round {round} of {settings.Repeats}");
+            rounds.Add(await companion.RoundAsync(target.Client, settings.Duration, d => Update(task, d)));
+        }
+
+        static (double Median, double[] Range) Spread(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return (sorted[sorted.Length / 2], [sorted[0], sorted[^1]]);
+        }
+
+        var (companionRps, companionRange) = Spread(rounds.Select(r => r.CompanionPerSecond));
+        var (oursRps, oursRange) = Spread(rounds.Select(r => r.OursPerSecond));
+        var (ratio, ratioRange) = Spread(rounds.Select(r => r.Ratio));
+        report.Peer = new(companionRps, companionRange, oursRps, oursRange, ratio, ratioRange, settings.Repeats);
     }
 
     if (Runs("thumbnails"))

@@ -12,6 +12,7 @@ public sealed class Report
     public BigFileFigures? Bigfile { get; set; }
     public CliFigures? Cli { get; set; }
     public ThumbnailFigures? Thumbnails { get; set; }
+    public PeerFigures? Peer { get; set; }
     public List<Scenarios.ChaosRun>? Chaos { get; set; }
     public CeilingFigures Ceilings { get; } = new();
 
@@ -37,6 +38,12 @@ public sealed class Report
     public sealed record ThumbnailFigures(
         int Files, double FilesPerS, double[] FilesPerSRange, double CeilingFilesPerS, double RatioToCeiling,
         double? ScannerFilesPerS, double? RatioToScanner, double? WorkerPeakMb, double? WorkerPrivateMb, double? WorkerFileBackedMb, int Runs);
+
+    /// <param name="CompanionRps">Uppy Companion's <c>GET /s3/params</c>, 32 callers at saturation: median of the rounds.</param>
+    /// <param name="OursRps">Our <c>POST /files/presigned-upload</c> right after it in each round, the same way.</param>
+    /// <param name="Ratio">Ours over Companion's, per round: median and range.</param>
+    public sealed record PeerFigures(
+        double CompanionRps, double[] CompanionRpsRange, double OursRps, double[] OursRpsRange, double Ratio, double[] RatioRange, int Rounds);
 
     public sealed class CeilingFigures
     {
@@ -90,6 +97,14 @@ public sealed class Report
             table.AddRow("", $"uploads push, one {cli.Megabytes:N0} MiB file, MB/s to SYNCED", $"{cli.MbPerS:N1} ({cli.MbPerSRange[0]:N1}–{cli.MbPerSRange[1]:N1})",
                 cli.RatioToBigfileSync is { } syncRatio ? $"{syncRatio:P0} of the worker's sync alone" : "");
             table.AddRow("", "client peak memory: small files / large file", $"{cli.SmallPeakMb:N0} / {cli.BigPeakMb:N0} MB", "flat: the same whatever the folder or file");
+        }
+
+        if (Peer is { } peer)
+        {
+            table.AddRow("peer", $"Uppy Companion's /s3/params, requests/s (median of {peer.Rounds}, range)",
+                $"{peer.CompanionRps:N0} ({peer.CompanionRpsRange[0]:N0}–{peer.CompanionRpsRange[1]:N0})", "signs only: no caller check, no record");
+            table.AddRow("", "our presign in the same rounds, requests/s", $"{peer.OursRps:N0} ({peer.OursRpsRange[0]:N0}–{peer.OursRpsRange[1]:N0})",
+                $"{peer.Ratio:N2}× Companion ({peer.RatioRange[0]:N2}–{peer.RatioRange[1]:N2}) · target ≥ 4×");
         }
 
         if (Thumbnails is { } thumbnails)
