@@ -148,9 +148,10 @@ public sealed partial class HelmChartTests(RenderedChart chart) : IClassFixture<
 
         var scaled = Single(objects, "ScaledObject", "worker");
         Assert.Equal("worker", (string?)scaled["spec"]!["scaleTargetRef"]!["name"]);
-        var trigger = scaled["spec"]!["triggers"]![0]!;
-        Assert.Equal("rabbitmq", (string?)trigger["type"]);
-        Assert.Equal(Queues.FileSync, (string?)trigger["metadata"]!["queueName"]);
+        var triggers = scaled["spec"]!["triggers"]!.AsArray();
+        Assert.Equal([Queues.FileSync, Queues.FileDerivatives], triggers.Select(t => (string?)t!["metadata"]!["queueName"]));
+        Assert.All(triggers, t => Assert.Equal(("rabbitmq", "20"), ((string?)t!["type"], (string?)t["metadata"]!["value"])));
+        var trigger = triggers[0]!;
         Assert.Equal("QueueLength", (string?)trigger["metadata"]!["mode"]);
         var worker = Containers(PodSpec(Single(objects, "Deployment", "worker"))).First(c => (string?)c["name"] == "worker");
         var variables = worker["env"]!.AsArray().Select(v => (string)v!["name"]!).ToHashSet();

@@ -20,8 +20,8 @@ public static class HelmChartWriter
     /// <summary>The user .NET images run as (<c>$APP_UID</c>).</summary>
     const int ProjectUser = 1654;
 
-    /// <summary>The queue KEDA watches: the worker's <c>FileUploaded</c> consumer (its endpoint name).</summary>
-    public const string SyncQueue = "file-sync";
+    /// <summary>The queues KEDA watches, one trigger each: the worker's <c>FileUploaded</c> and <c>DerivativesRequested</c> consumers (their endpoint names).</summary>
+    public static readonly IReadOnlyList<string> WorkerQueues = ["file-sync", "file-derivatives"];
 
     /// <summary>Longer than the worker's shutdown (Sync:StopTimeout of 20 s, plus 15 s for the host), so that SIGKILL never cuts a sync it could finish.</summary>
     public const int WorkerTerminationGraceSeconds = 45;
@@ -129,7 +129,7 @@ public static class HelmChartWriter
                         ["autoscaling"] = new Dictionary<string, object>
                         {
                             ["enabled"] = true, ["minReplicaCount"] = 1, ["maxReplicaCount"] = 10,
-                            ["queueName"] = SyncQueue, ["queueLength"] = 20,
+                            ["queueNames"] = WorkerQueues, ["queueLength"] = 20,
                         },
                         ["podDisruptionBudget"] = new Dictionary<string, object> { ["maxUnavailable"] = 1 },
                     };
@@ -351,7 +351,7 @@ public static class HelmChartWriter
     }
 
     /// <summary>
-    /// KEDA scales the worker on the length of its queue (KEDA 2.16 or later, for the credentials read from the
+    /// KEDA scales the worker on the length of its queues, one trigger each (KEDA 2.16 or later, for the credentials read from the
     /// worker's own variables); rendered only where KEDA's API is installed, else the Deployment keeps its replicas.
     /// </summary>
     static string ScaledObject(string name, string values) => $$$"""
@@ -365,19 +365,21 @@ public static class HelmChartWriter
           minReplicaCount: {{ {{{values}}}.autoscaling.minReplicaCount }}
           maxReplicaCount: {{ {{{values}}}.autoscaling.maxReplicaCount }}
           triggers:
+            {{- range {{{values}}}.autoscaling.queueNames }}
             - type: rabbitmq
               metadata:
                 protocol: amqp
                 mode: QueueLength
-                queueName: {{ {{{values}}}.autoscaling.queueName | quote }}
-                value: {{ {{{values}}}.autoscaling.queueLength | quote }}
-                {{- if .Values.messaging.inCluster }}
+                queueName: {{ . | quote }}
+                value: {{ ${{{values}}}.autoscaling.queueLength | quote }}
+                {{- if $.Values.messaging.inCluster }}
                 host: "amqp://messaging:5672/"
                 usernameFromEnv: MESSAGING_USERNAME
                 passwordFromEnv: MESSAGING_PASSWORD
                 {{- else }}
                 hostFromEnv: ConnectionStrings__messaging
                 {{- end }}
+            {{- end }}
         {{- end }}
 
         """;
@@ -815,7 +817,7 @@ public static class HelmChartWriter
             {{- end }}
 
             The API answers at {{ if .Values.{{{api}}}.ingress.host }}https://{{ .Values.{{{api}}}.ingress.host }}{{ else }}the Ingress of service {{{api}}}{{ end }}.
-            Workers scale on the queue {{ .Values.{{{worker}}}.autoscaling.queueName }}{{ if not (.Capabilities.APIVersions.Has "keda.sh/v1alpha1") }} once KEDA is installed (it is not, here: the worker keeps {{ .Values.{{{worker}}}.replicas }} replicas){{ end }}.
+            Workers scale on the queues {{ join ", " .Values.{{{worker}}}.autoscaling.queueNames }}{{ if not (.Capabilities.APIVersions.Has "keda.sh/v1alpha1") }} once KEDA is installed (it is not, here: the worker keeps {{ .Values.{{{worker}}}.replicas }} replicas){{ end }}.
 
             """);
         return text.ToString();
