@@ -106,36 +106,8 @@ public sealed class MultipartUploads(
     }
 
     /// <summary>The file, its upload window renewed first when its URLs expired while it is still PENDING.</summary>
-    public async Task<FileRecord> WithLiveUrlsAsync(string tenantId, FileRecord file, CancellationToken cancellationToken)
-    {
-        if (file.Status != FileStatus.Pending || !file.HasUploadUrlExpired(clock.GetUtcNow()))
-        {
-            return file;
-        }
-
-        var fileId = file.Id;
-        while (true)
-        {
-            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-            var current = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
-            var now = clock.GetUtcNow();
-            if (current.Status != FileStatus.Pending || !current.HasUploadUrlExpired(now))
-            {
-                return current;
-            }
-
-            current.RenewUploadWindow(now + options.MultipartUploadLifetime, now);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return current;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Expired, cancelled or completed meanwhile: look again.
-            }
-        }
-    }
+    public Task<FileRecord> WithLiveUrlsAsync(string tenantId, FileRecord file, CancellationToken cancellationToken) =>
+        records.WithLiveUrlsAsync(tenantId, file, options.MultipartUploadLifetime, cancellationToken);
 
     public Task<IReadOnlyDictionary<int, StoredPart>> ListStoredPartsAsync(FileRecord file, CancellationToken cancellationToken) =>
         storage.ListPartsAsync(file.UploadKey, file.MultipartUploadId!, cancellationToken);

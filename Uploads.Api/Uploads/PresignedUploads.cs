@@ -13,8 +13,7 @@ public sealed class PresignedUploads(
     UploadRecords records,
     ObjectStorage storage,
     UploadMetrics metrics,
-    IOptions<UploadOptions> options,
-    TimeProvider clock)
+    IOptions<UploadOptions> options)
 {
     readonly UploadOptions options = options.Value;
 
@@ -68,8 +67,9 @@ public sealed class PresignedUploads(
                 Conflict: $"File {pending.Id} is already waiting for this digest with a declared size of {pending.DeclaredSize?.ToString() ?? "none"}.");
         }
 
-        return await ReissueAsync(db, pending, upload.Method, cancellationToken) is { } ticket
-            ? new UploadRequestOutcome<UploadTicket>(ticket, IsNew: false, Conflict: null)
+        var current = await records.WithLiveUrlsAsync(tenantId, pending, options.UploadUrlLifetime, cancellationToken);
+        return current.Status == FileStatus.Pending
+            ? new UploadRequestOutcome<UploadTicket>(await TicketAsync(current, upload.Method), IsNew: false, Conflict: null)
             // It moved on meanwhile (uploaded, expired): look again from the start.
             : await FindByDigestAsync(tenantId, upload, cancellationToken);
     }
@@ -80,39 +80,16 @@ public sealed class PresignedUploads(
     /// </summary>
     public async Task<UploadTicket> ReissueAsync(string tenantId, Guid fileId, UploadMethod method, CancellationToken cancellationToken)
     {
-        while (true)
+        FileRecord file;
+        await using (var db = await databases.ForTenantAsync(tenantId, cancellationToken))
         {
-            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-            var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
-            if (file.Status != FileStatus.Pending)
-            {
-                return new UploadTicket(file.Id, file.Status, null, null, null, null, null, Deduplicated: false, TraceIds.Current);
-            }
-
-            if (await ReissueAsync(db, file, method, cancellationToken) is { } ticket)
-            {
-                return ticket;
-            }
-        }
-    }
-
-    async Task<UploadTicket?> ReissueAsync(UploadsDbContext db, FileRecord pending, UploadMethod method, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        if (pending.HasUploadUrlExpired(now))
-        {
-            pending.RenewUploadWindow(now + options.UploadUrlLifetime, now);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return null;
-            }
+            file = await db.Files.AsNoTracking().SingleAsync(f => f.Id == fileId, cancellationToken);
         }
 
-        return await TicketAsync(pending, method);
+        file = await records.WithLiveUrlsAsync(tenantId, file, options.UploadUrlLifetime, cancellationToken);
+        return file.Status == FileStatus.Pending
+            ? await TicketAsync(file, method)
+            : new UploadTicket(file.Id, file.Status, null, null, null, null, null, Deduplicated: false, TraceIds.Current);
     }
 
     /// <summary>The upload form (or PUT) of a PENDING single-part file, signed until its upload window closes.</summary>

@@ -8,6 +8,39 @@ namespace Uploads.Api.Uploads;
 /// <summary>The file records behind both kinds of upload: the one way a PENDING file is made, and the digest look-ups of deduplication.</summary>
 public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock)
 {
+    /// <summary>
+    /// The file as it is now, its upload window first renewed for <paramref name="lifetime"/> when its URLs expired while
+    /// it is still PENDING. A concurrent change (uploaded, expired, cancelled meanwhile) makes it read the file again.
+    /// </summary>
+    public async Task<FileRecord> WithLiveUrlsAsync(string tenantId, FileRecord file, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        if (file.Status != FileStatus.Pending || !file.HasUploadUrlExpired(clock.GetUtcNow()))
+        {
+            return file;
+        }
+
+        while (true)
+        {
+            await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+            var current = await db.Files.SingleAsync(f => f.Id == file.Id, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (current.Status != FileStatus.Pending || !current.HasUploadUrlExpired(now))
+            {
+                return current;
+            }
+
+            current.RenewUploadWindow(now + lifetime, now);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return current;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+            }
+        }
+    }
+
     /// <summary>A new file's id and keys, before anything is stored (a multipart upload is started under the upload key first).</summary>
     public NewFile Allocate(string tenantId)
     {

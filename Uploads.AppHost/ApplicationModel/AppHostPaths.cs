@@ -26,6 +26,13 @@ public static class AppHostPaths
     /// <summary>The signatures clamd loads in development and tests: one for the EICAR test file (see README: Scanning).</summary>
     public static string DevelopmentSignatures => Path.Combine(AppHostDirectory, "Scanner", "uploads-test.ndb");
 
+    /// <summary>
+    /// The <c>uploads</c> client's own program, built in the same configuration and for the same framework as the
+    /// running assembly of <paramref name="callingProject"/> (the tests, the benchmarks): <c>Uploads.Cli/bin/…/uploads</c>.
+    /// </summary>
+    public static string CommandLineClient(string callingProject) => Path.Combine(
+        RepositoryRoot, "Uploads.Cli", Path.GetRelativePath(Path.Combine(RepositoryRoot, callingProject), AppContext.BaseDirectory), "uploads");
+
     public static string Project(string name) => Metadata[$"Uploads.Project:{name}"];
 
     public static string Dockerfile(string name) => Metadata[$"Uploads.Dockerfile:{name}"];

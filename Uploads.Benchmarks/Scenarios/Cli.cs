@@ -19,8 +19,7 @@ public static class Cli
     static readonly TimeSpan MemorySampling = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The client's build output of the benchmark's own configuration and framework.</summary>
-    static readonly string Program = Path.Combine(
-        AppHostPaths.RepositoryRoot, "Uploads.Cli", Path.GetRelativePath(Path.Combine(AppHostPaths.RepositoryRoot, "Uploads.Benchmarks"), AppContext.BaseDirectory), "uploads");
+    static readonly string Program = AppHostPaths.CommandLineClient("Uploads.Benchmarks");
 
     public static int SmallFiles(Settings settings) => settings.Quick ? 300 : 2000;
     public const int SmallFileBytes = 64 * 1024;

@@ -14,8 +14,7 @@ public sealed class CliProcess(UploadsStack stack, string tenant) : IDisposable
     static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>The client's own build output, of the same configuration and framework as the tests (…/bin/Debug/net10.0/).</summary>
-    static readonly string Program = Path.Combine(
-        AppHostPaths.RepositoryRoot, "Uploads.Cli", Path.GetRelativePath(Path.Combine(AppHostPaths.RepositoryRoot, "Uploads.Tests"), AppContext.BaseDirectory), "uploads");
+    static readonly string Program = AppHostPaths.CommandLineClient("Uploads.Tests");
 
     public string ConfigHome { get; } = Directory.CreateTempSubdirectory("uploads-cli-config-").FullName;
 
