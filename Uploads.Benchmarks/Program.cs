@@ -105,7 +105,7 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             result.SyncMegabytesPerSecond / result.StorageReadMegabytesPerSecond,
             result.SyncMegabytesPerSecond / result.ScannerMegabytesPerSecond,
             report.Ceilings.HasherFromMemoryMbPerS!.Value / report.Ceilings.Sha256MbPerS!.Value,
-            result.WorkerPeakMegabytes, result.ApiPeakMegabytes);
+            result.WorkerPeakMegabytes, result.ApiPeakMegabytes, result.WorkerPrivateMegabytes, result.ApiPrivateMegabytes);
     }
 
     if (Runs("cli"))

@@ -20,8 +20,11 @@ public sealed class Report
         double RequestsPerS, double P50Ms, double P99Ms, double P999Ms, [property: JsonPropertyName("p99_at_500_rps_ms")] double P99At500RpsMs, double RatioToTrivialEndpoint);
     public sealed record PipelineFigures(
         double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles, double? RatioToStorageCeiling);
+    /// <param name="WorkerPrivateMb">The worker's private (anonymous) memory at its highest, sampled: what is its own, not mapped files.</param>
+    /// <param name="ApiPrivateMb">The same for the API, which streams the file back.</param>
     public sealed record BigFileFigures(
-        double Megabytes, double SyncMbPerS, double RatioToStorageCeiling, double? RatioToScannerCeiling, double HashRatioToCpuCeiling, double? WorkerPeakMb, double? ApiPeakMb);
+        double Megabytes, double SyncMbPerS, double RatioToStorageCeiling, double? RatioToScannerCeiling, double HashRatioToCpuCeiling, double? WorkerPeakMb, double? ApiPeakMb,
+        double? WorkerPrivateMb, double? ApiPrivateMb);
 
     /// <param name="FilesPerS">Small files pushed per second, start to exit (every file SYNCED): median of the runs.</param>
     /// <param name="RatioToPipeline">Of the pipeline's own files/s in the same run (the benchmark's HTTP client, no hashing on its side).</param>
@@ -87,6 +90,7 @@ public sealed class Report
                 $"{big.RatioToStorageCeiling:P0} of storage · {big.RatioToScannerCeiling:P0} of clamd alone · target ≥ 80 % of the slower");
             table.AddRow("", "hashing fed from memory", "", $"{big.HashRatioToCpuCeiling:P0} of the CPU · target ≥ 90 %");
             table.AddRow("", "peak working set: worker / API", $"{big.WorkerPeakMb:N0} / {big.ApiPeakMb:N0} MB", "target ≤ 200 MB each");
+            table.AddRow("", "private memory at its highest: worker / API", $"{big.WorkerPrivateMb:N0} / {big.ApiPrivateMb:N0} MB", "target ≤ 100 MB each");
         }
 
         if (Cli is { } cli)

@@ -178,7 +178,8 @@ public static class Pipeline
 
 /// <param name="ScannerMegabytesPerSecond">clamd's own INSTREAM rate on as many bytes, in the same run; null against a running API.</param>
 public sealed record BigFileResult(
-    double SyncMegabytesPerSecond, double StorageReadMegabytesPerSecond, double? ScannerMegabytesPerSecond, double? WorkerPeakMegabytes, double? ApiPeakMegabytes);
+    double SyncMegabytesPerSecond, double StorageReadMegabytesPerSecond, double? ScannerMegabytesPerSecond, double? WorkerPeakMegabytes, double? ApiPeakMegabytes,
+    double? WorkerPrivateMegabytes, double? ApiPrivateMegabytes);
 
 public static class BigFile
 {
@@ -207,6 +208,9 @@ public static class BigFile
                 ProcessMemory.ResetPeak(process);
             }
 
+            await using var workerMemory = PrivateMemory.Watch(processes.Length > 0 ? processes[0] : null);
+            await using var apiMemory = PrivateMemory.Watch(processes.Length > 0 ? processes[1] : null);
+
             var settled = await client.WatchAsync(fileId, Stopwatch.StartNew(), CancellationToken.None);
             await client.ConfirmAsync(fileId, settings.BigFileBytes, CancellationToken.None);
             var (status, _) = await settled();
@@ -230,13 +234,15 @@ public static class BigFile
 
             double? workerPeak = processes.Length > 0 ? ProcessMemory.Peak(processes[0]) / MiB : null;
             double? apiPeak = processes.Length > 0 ? ProcessMemory.Peak(processes[1]) / MiB : null;
+            double? workerPrivate = workerMemory is null ? null : (await workerMemory.StopAsync()).PrivateMegabytes;
+            double? apiPrivate = apiMemory is null ? null : (await apiMemory.StopAsync()).PrivateMegabytes;
             using var storage = target.Storage();
             var storageRate = storage is not null && target.Resources is { } stack
                 ? await Ceilings.StorageReadAsync(storage, stack.Storage.Bucket, ObjectKeys.For(Target.Tenant, fileId))
                 : double.NaN;
             double? scannerRate = target.Resources is { } scanned ? await Ceilings.ScannerAsync(scanned.Scanner.ConnectionString, settings.BigFileBytes) : null;
             progress(1);
-            return new BigFileResult(syncRate, storageRate, scannerRate, workerPeak, apiPeak);
+            return new BigFileResult(syncRate, storageRate, scannerRate, workerPeak, apiPeak, workerPrivate, apiPrivate);
         }
         finally
         {

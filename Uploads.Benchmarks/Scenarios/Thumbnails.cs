@@ -102,8 +102,7 @@ public static class Thumbnails
             ProcessMemory.ResetPeak(id);
         }
 
-        using var sampling = new CancellationTokenSource();
-        var sampler = worker is { } sampled ? SamplePrivateMemoryAsync(sampled, sampling.Token) : Task.FromResult<(long Private, long FileBacked)?>(null);
+        await using var memory = PrivateMemory.Watch(worker);
         var clock = Stopwatch.StartNew();
         var fileIds = await Task.WhenAll(pictures.Select(async (picture, i) =>
         {
@@ -139,31 +138,8 @@ public static class Thumbnails
         }));
 
         var filesPerSecond = fileIds.Length / clock.Elapsed.TotalSeconds;
-        await sampling.CancelAsync();
-        var split = await sampler;
-        return new ThumbnailRun(filesPerSecond, worker is { } pid ? ProcessMemory.Peak(pid) / MiB : null, split?.Private / MiB, split?.FileBacked / MiB);
+        (double Private, double FileBacked)? split = memory is null ? null : await memory.StopAsync();
+        return new ThumbnailRun(filesPerSecond, worker is { } pid ? ProcessMemory.Peak(pid) / MiB : null, split?.Private, split?.FileBacked);
     }
 
-    /// <summary>The highest private memory seen, with the file-backed memory at that moment.</summary>
-    static async Task<(long Private, long FileBacked)?> SamplePrivateMemoryAsync(int processId, CancellationToken cancellationToken)
-    {
-        (long Private, long FileBacked) highest = ProcessMemory.Split(processId);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                var now = ProcessMemory.Split(processId);
-                if (now.Private > highest.Private)
-                {
-                    highest = now;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return highest;
-    }
 }
