@@ -69,12 +69,19 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
 
     if (Runs("presign"))
     {
-        var saturate = Task("presign: saturation");
-        var (perSecond, latencies) = await Presign.SaturateAsync(target.Client, settings.Duration, d => Update(saturate, d));
+        var runs = new List<(double PerSecond, Latencies Latencies)>();
+        for (var run = 1; run <= settings.Repeats; run++)
+        {
+            var saturate = Task($"presign: saturation, run {run} of {settings.Repeats}");
+            runs.Add(await Presign.SaturateAsync(target.Client, settings.Duration, d => Update(saturate, d)));
+        }
+
+        var rate = Spread.Of(runs.Select(r => r.PerSecond));
+        var latencies = Spread.MedianRun(runs, r => r.PerSecond).Latencies;
         var atRate = Task("presign: 500 requests/s");
         var at500 = await Presign.AtRateAsync(target.Client, 500, settings, d => Update(atRate, d));
-        report.Presign = new(perSecond, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at500.Percentile(99),
-            perSecond / report.Ceilings.TrivialEndpointRps!.Value);
+        report.Presign = new(rate.Median, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at500.Percentile(99),
+            rate.Median / report.Ceilings.TrivialEndpointRps!.Value, rate.Range, settings.Repeats);
     }
 
     if (Runs("pipeline"))
@@ -87,18 +94,26 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
                 storage, stack.Storage.Bucket, Pipeline.FileBytes, settings.Duration, d => Update(smallFiles, d));
         }
 
-        var saturate = Task("pipeline: saturation");
         // Our processes, as issue 17 counts them: the APIs, the workers, PostgreSQL, RabbitMQ and Redis (not storage or clamd).
         int[] ours = target.Resources is { } counted
             ? [.. counted.Projects.Concat<Uploads.AppHost.ApplicationModel.Resource>([counted.Postgres, counted.Messaging, counted.Cache]).Select(target.ProcessId)]
             : [];
-        var cpuBefore = SessionCpu.Of(ours);
-        var (filesPerSecond, failed) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
-        double? cpuMsPerFile = ours.Length > 0 ? (SessionCpu.Of(ours) - cpuBefore).TotalMilliseconds / (settings.PipelineFiles - failed) : null;
+        var runs = new List<(double FilesPerSecond, int Failed, double? CpuMsPerFile)>();
+        for (var run = 1; run <= settings.Repeats; run++)
+        {
+            var saturate = Task($"pipeline: saturation, run {run} of {settings.Repeats}");
+            var cpuBefore = SessionCpu.Of(ours);
+            var (perSecond, failedFiles) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
+            runs.Add((perSecond, failedFiles, ours.Length > 0 ? (SessionCpu.Of(ours) - cpuBefore).TotalMilliseconds / (settings.PipelineFiles - failedFiles) : null));
+        }
+
+        var files = Spread.Of(runs.Select(r => r.FilesPerSecond));
+        var (filesPerSecond, failed) = (files.Median, runs.Sum(r => r.Failed));
+        double? cpuMsPerFile = ours.Length > 0 ? Spread.Of(runs.Select(r => r.CpuMsPerFile!.Value)).Median : null;
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
         report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed,
-            filesPerSecond / report.Ceilings.StorageSmallFilesPerS, cpuMsPerFile);
+            filesPerSecond / report.Ceilings.StorageSmallFilesPerS, cpuMsPerFile, files.Range, settings.Repeats);
     }
 
     if (Runs("bigfile"))
@@ -126,11 +141,10 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             task.Value = 1;
         }
 
-        var filesPerSecond = runs.Select(r => Cli.SmallFiles(settings) / r.Small.Seconds).Order().ToArray();
-        var megabytesPerSecond = runs.Select(r => settings.BigFileBytes / (1024.0 * 1024) / r.Big.Seconds).Order().ToArray();
-        var (files, megabytes) = (filesPerSecond[filesPerSecond.Length / 2], megabytesPerSecond[megabytesPerSecond.Length / 2]);
-        report.Cli = new(Cli.SmallFiles(settings), files, [filesPerSecond[0], filesPerSecond[^1]], files / report.Pipeline?.FilesPerS, runs.Max(r => r.Small.PeakMegabytes),
-            settings.BigFileBytes / (1024.0 * 1024), megabytes, [megabytesPerSecond[0], megabytesPerSecond[^1]], megabytes / report.Bigfile?.SyncMbPerS,
+        var files = Spread.Of(runs.Select(r => Cli.SmallFiles(settings) / r.Small.Seconds));
+        var megabytes = Spread.Of(runs.Select(r => settings.BigFileBytes / (1024.0 * 1024) / r.Big.Seconds));
+        report.Cli = new(Cli.SmallFiles(settings), files.Median, files.Range, files.Median / report.Pipeline?.FilesPerS, runs.Max(r => r.Small.PeakMegabytes),
+            settings.BigFileBytes / (1024.0 * 1024), megabytes.Median, megabytes.Range, megabytes.Median / report.Bigfile?.SyncMbPerS,
             runs.Max(r => r.Big.PeakMegabytes), settings.Repeats);
     }
 
@@ -146,16 +160,8 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             rounds.Add(await companion.RoundAsync(target.Client, settings.Duration, d => Update(task, d)));
         }
 
-        static (double Median, double[] Range) Spread(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return (sorted[sorted.Length / 2], [sorted[0], sorted[^1]]);
-        }
-
-        var (companionRps, companionRange) = Spread(rounds.Select(r => r.CompanionPerSecond));
-        var (oursRps, oursRange) = Spread(rounds.Select(r => r.OursPerSecond));
-        var (ratio, ratioRange) = Spread(rounds.Select(r => r.Ratio));
-        report.Peer = new(companionRps, companionRange, oursRps, oursRange, ratio, ratioRange, settings.Repeats);
+        var (theirs, ours, ratio) = (Spread.Of(rounds.Select(r => r.CompanionPerSecond)), Spread.Of(rounds.Select(r => r.OursPerSecond)), Spread.Of(rounds.Select(r => r.Ratio)));
+        report.Peer = new(theirs.Median, theirs.Range, ours.Median, ours.Range, ratio.Median, ratio.Range, settings.Repeats);
     }
 
     if (Runs("thumbnails"))
@@ -171,10 +177,10 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             runs.Add(await Thumbnails.RunAsync(target, Thumbnails.MakePictures(files, set: run), d => Update(task, d)));
         }
 
-        var rates = runs.Select(r => r.FilesPerSecond).Order().ToArray();
-        var median = rates[rates.Length / 2];
+        var rate = Spread.Of(runs.Select(r => r.FilesPerSecond));
+        var median = rate.Median;
         var mostPrivate = runs.MaxBy(r => r.WorkerPrivateMegabytes)!;
-        report.Thumbnails = new(files, median, [rates[0], rates[^1]], ceiling, median / ceiling, scanner, median / scanner,
+        report.Thumbnails = new(files, median, rate.Range, ceiling, median / ceiling, scanner, median / scanner,
             runs.Max(r => r.WorkerPeakMegabytes), mostPrivate.WorkerPrivateMegabytes, mostPrivate.WorkerFileBackedMegabytes, settings.Repeats);
     }
 });
