@@ -40,12 +40,18 @@ public sealed class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.PollInterval, clock);
+        var forgetAt = DateTimeOffset.MinValue;
         do
         {
             try
             {
                 await FanOutAsync(stoppingToken);
                 await DeliverDueAsync(stoppingToken);
+                if (clock.GetUtcNow() >= forgetAt)
+                {
+                    await ForgetOldMessagesAsync(stoppingToken);
+                    forgetAt = clock.GetUtcNow() + options.RetentionInterval;
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -54,6 +60,24 @@ public sealed class WebhookDispatcher(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// Deletes the messages fanned out longer than <see cref="WebhookOptions.RetainFor"/> ago whose deliveries are all
+    /// settled (delivered or failed); their deliveries and attempts go with them (the foreign keys cascade). A message
+    /// still being retried is kept whatever its age.
+    /// </summary>
+    async Task ForgetOldMessagesAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - options.RetainFor;
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
+        var forgotten = await db.WebhookMessages
+            .Where(m => m.FannedOutAt < cutoff && !db.WebhookDeliveries.Any(d => d.MessageId == m.Id && d.State == WebhookDeliveryState.Pending))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (forgotten > 0)
+        {
+            logger.LogInformation("Forgot {Count} webhook messages settled before {Cutoff}", forgotten, cutoff);
+        }
     }
 
     async Task FanOutAsync(CancellationToken cancellationToken)

@@ -36,4 +36,12 @@ public sealed class WebhookOptions
 
     [Range(1, 1000)]
     public int MaxSubscriptionsPerTenant { get; set; } = 20;
+
+    /// <summary>How long a message is kept, with its deliveries and attempts, once none of its deliveries is pending.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan RetainFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often each API replica forgets the messages kept longer than <see cref="RetainFor"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }

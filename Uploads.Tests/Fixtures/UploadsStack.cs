@@ -77,7 +77,8 @@ public sealed class UploadsStack : IAsyncLifetime
                 .WithEnvironment("Webhooks__PollInterval", "00:00:00.200")
                 .WithEnvironment("Webhooks__RetryDelays__0", "00:00:01")
                 .WithEnvironment("Webhooks__RetryDelays__1", "00:00:01")
-                .WithEnvironment("Webhooks__DisableAfterFailedDeliveries", WebhookFailuresToDisable.ToString());
+                .WithEnvironment("Webhooks__DisableAfterFailedDeliveries", WebhookFailuresToDisable.ToString())
+                .WithEnvironment("Webhooks__RetentionInterval", "00:00:01");
         }
         App = builder.Build();
         var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });

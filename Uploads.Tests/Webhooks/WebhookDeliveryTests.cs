@@ -103,6 +103,28 @@ public sealed class WebhookDeliveryTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task Messages_settled_longer_ago_than_the_retention_are_forgotten_with_their_log_and_newer_ones_stay()
+    {
+        using var receiver = WebhookReceiver.Start();
+        var client = stack.ClientFor($"hooks-{Guid.NewGuid():N}"[..24]);
+        var webhook = await SubscribeAsync(client, receiver.Url, WebhookEventTypes.FileSynced);
+        await client.UploadAndConfirmAsync(UploadsClient.RandomBytes(2_000));
+        await client.UploadAndConfirmAsync(UploadsClient.RandomBytes(2_001));
+        var delivered = await Eventually.MatchesAsync(() => DeliveriesAsync(client, webhook.WebhookId),
+            d => d.Count == 2 && d.All(x => x.State == WebhookDeliveryState.Delivered), "both deliveries to be logged");
+
+        // One of them settled 31 days ago, past the 30 days messages are kept.
+        var old = delivered[0];
+        await stack.ExecuteAsync(
+            "UPDATE webhook_messages SET fanned_out_at = now() - interval '31 days' WHERE id = @id", ("id", old.MessageId));
+
+        var kept = await Eventually.MatchesAsync(() => DeliveriesAsync(client, webhook.WebhookId), d => d.Count == 1, "the old delivery to be forgotten");
+        Assert.Equal(delivered[1].DeliveryId, kept.Single().DeliveryId);
+        Assert.Equal(0, await stack.CountAsync(
+            "SELECT count(*) FROM webhook_attempts WHERE delivery_id = @id", ("id", old.DeliveryId)));
+    }
+
+    [Fact]
     public async Task A_receiver_that_answers_500_twice_then_200_sees_three_attempts_of_the_same_message()
     {
         using var receiver = WebhookReceiver.Start(500, 500);
