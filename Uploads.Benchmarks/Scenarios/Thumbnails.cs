@@ -45,7 +45,7 @@ public static class Thumbnails
     public static double Ceiling(IReadOnlyList<byte[]> pictures)
     {
         ImageDerivatives.ConfigureLibvips();
-        var maker = new ImageDerivatives(Options.Create(new DerivativesOptions()), NullLogger<ImageDerivatives>.Instance);
+        var maker = new ImageDerivatives(Options.Create(new DerivativesOptions()), TimeProvider.System, NullLogger<ImageDerivatives>.Instance);
         var paths = pictures.Select(p =>
         {
             var path = Path.Combine(Path.GetTempPath(), $"uploads-bench-{Guid.NewGuid():N}.jpg");

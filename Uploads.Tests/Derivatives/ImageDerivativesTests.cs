@@ -15,11 +15,11 @@ public sealed class ImageDerivativesTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    static ImageDerivatives Reader(Action<DerivativesOptions>? configure = null)
+    static ImageDerivatives Reader(Action<DerivativesOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = new DerivativesOptions();
         configure?.Invoke(options);
-        return new ImageDerivatives(Options.Create(options), NullLogger<ImageDerivatives>.Instance);
+        return new ImageDerivatives(Options.Create(options), clock ?? TimeProvider.System, NullLogger<ImageDerivatives>.Instance);
     }
 
     string Write(byte[] content, string name)
@@ -48,9 +48,10 @@ public sealed class ImageDerivativesTests : IDisposable
     {
         var path = Write(TestPictures.GradientPng(6000, 6000), "slow.png");
 
-        var stopped = Reader(o => o.TimeLimit = TimeSpan.FromMilliseconds(1)).Make(path, CancellationToken.None);
+        // A clock whose every timer is already due: the limit has passed before libvips decodes a row, whatever the load.
+        var stopped = Reader(o => o.TimeLimit = TimeSpan.FromSeconds(30), new ElapsedClock()).Make(path, CancellationToken.None);
 
-        Assert.Equal("TIME_LIMIT: stopped after 0 s", stopped.Refusal);
+        Assert.Equal("TIME_LIMIT: stopped after 30 s", stopped.Refusal);
         Assert.Empty(stopped.Thumbnails);
     }
 
@@ -80,5 +81,26 @@ public sealed class ImageDerivativesTests : IDisposable
         Assert.All(made.Thumbnails, t => Assert.Equal("image/webp", t.Description.ContentType));
         Assert.Equal((800, 267), (made.Thumbnails[1].Description.Width, made.Thumbnails[1].Description.Height));
         Assert.Equal("RIFF", Encoding.ASCII.GetString(made.Thumbnails[1].Content, 0, 4));
+    }
+
+    /// <summary>Time that has always already run out: each timer fires as it is made.</summary>
+    sealed class ElapsedClock : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            callback(state);
+            return new DoneTimer();
+        }
+
+        sealed class DoneTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 }

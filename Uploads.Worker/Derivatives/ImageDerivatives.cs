@@ -23,7 +23,7 @@ public sealed record ImageDerivation(FileMetadata? Metadata, IReadOnlyList<MadeT
 /// header is read first and judged (format, pixels) before a single pixel is decoded; thumbnails are made with libvips'
 /// shrink-on-load, turned upright by their EXIF orientation and written without any metadata, under a time limit.
 /// </summary>
-public sealed class ImageDerivatives(IOptions<DerivativesOptions> options, ILogger<ImageDerivatives> logger)
+public sealed class ImageDerivatives(IOptions<DerivativesOptions> options, TimeProvider clock, ILogger<ImageDerivatives> logger)
 {
     static readonly Dictionary<string, string> FormatsByLoader = new()
     {
@@ -59,13 +59,13 @@ public sealed class ImageDerivatives(IOptions<DerivativesOptions> options, ILogg
     /// <summary>Reads <paramref name="path"/> and makes its thumbnails; blocking and CPU-bound, so callers run it off the request path.</summary>
     public ImageDerivation Make(string path, CancellationToken cancellationToken)
     {
-        using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeLimit.CancelAfter(options.TimeLimit);
+        using var timeLimit = new CancellationTokenSource(options.TimeLimit, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLimit.Token);
         try
         {
-            return MakeWithin(path, timeLimit.Token);
+            return MakeWithin(path, either.Token);
         }
-        catch (VipsException) when (timeLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is VipsException or OperationCanceledException) && timeLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return ImageDerivation.Refused($"{DerivativesFailureReasons.TimeLimit}: stopped after {options.TimeLimit.TotalSeconds:0.#} s");
         }
