@@ -35,11 +35,9 @@ public sealed class FileContent(UploadsDatabases databases, FileContentCache cac
         http.Response.Headers.ContentSecurityPolicy = "sandbox";
 
         var entityTag = new EntityTagHeaderValue($"\"{file.Sha256}\"");
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
-            && ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(entityTag, useStrongComparison: false)))
+        if (EntityTags.NotModified(http, entityTag) is { } notModified)
         {
-            http.Response.Headers.ETag = entityTag.ToString();
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return notModified;
         }
 
         // Range and If-Range read once, here, the same for both paths (RFC 9110 §14.2, §13.1.5): a range in another unit

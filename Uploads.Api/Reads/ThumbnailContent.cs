@@ -44,11 +44,9 @@ public sealed class ThumbnailContent(UploadsDatabases databases, ObjectStorage s
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = $"private, max-age={(int)CacheLife.TotalSeconds}, immutable";
         var entityTag = new EntityTagHeaderValue($"\"{thumbnail.Sha256}\"");
-        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } ifNoneMatch
-            && ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(entityTag, useStrongComparison: false)))
+        if (EntityTags.NotModified(http, entityTag) is { } notModified)
         {
-            http.Response.Headers.ETag = entityTag.ToString();
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            return notModified;
         }
 
         var stored = await storage.OpenReadAsync(ObjectKeys.ThumbnailFor(file.TenantId, file.Id, pixels), cancellationToken)

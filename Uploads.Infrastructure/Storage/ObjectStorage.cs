@@ -231,12 +231,12 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
         exception.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotImplemented;
 
     /// <summary>Writes a small object the service made itself (a thumbnail), whole, from memory.</summary>
-    public Task PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
+    public Task PutAsync(string key, byte[] content, string contentType, CancellationToken cancellationToken) =>
         s3.PutObjectAsync(new PutObjectRequest
         {
             BucketName = options.Bucket,
             Key = key,
-            InputStream = new MemoryStream(content.ToArray(), writable: false),
+            InputStream = new MemoryStream(content, writable: false),
             ContentType = contentType,
             // One signed body, not aws-chunked: s3rver stores a chunked body with its chunk signatures in it.
             UseChunkEncoding = false,
