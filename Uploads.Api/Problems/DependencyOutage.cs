@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using StackExchange.Redis;
+using Uploads.Api.Uploads;
 
 namespace Uploads.Api.Problems;
 
@@ -19,7 +20,9 @@ public static class DependencyOutage
                 or RetryLimitExceededException or TimeoutException or System.IO.IOException or System.Net.Sockets.SocketException
                 or RedisConnectionException or HttpRequestException
                 or AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }
-                or AmazonClientException)
+                or AmazonClientException
+                // A group of upload requests was not stored, whatever the cause: each of them may be sent again.
+                or GroupCommitFailedException)
             {
                 return true;
             }

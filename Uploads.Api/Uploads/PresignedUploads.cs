@@ -11,6 +11,7 @@ namespace Uploads.Api.Uploads;
 public sealed class PresignedUploads(
     UploadsDatabases databases,
     UploadRecords records,
+    PendingFileGroupCommit groupCommit,
     ObjectStorage storage,
     UploadMetrics metrics,
     IOptions<UploadOptions> options)
@@ -28,8 +29,8 @@ public sealed class PresignedUploads(
             return existing;
         }
 
-        var file = await records.CreatePendingAsync(tenantId, records.Allocate(tenantId), upload, options.UploadUrlLifetime, multipartUploadId: null, cancellationToken);
-        if (file is null)
+        var file = records.NewPending(tenantId, records.Allocate(tenantId), upload, options.UploadUrlLifetime, multipartUploadId: null);
+        if (!await groupCommit.StoreAsync(file, cancellationToken))
         {
             // A concurrent identical request won the race for this digest: answer with its file.
             return await FindByDigestAsync(tenantId, upload, cancellationToken)

@@ -40,6 +40,14 @@ public sealed class UploadOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>The most upload requests one write of the group commit stores together (<see cref="PendingFileGroupCommit"/>).</summary>
+    [Range(1, 1000)]
+    public int GroupCommitMaxFiles { get; set; } = 100;
+
+    /// <summary>How many group writes may be under way at once: while one commits, the next group gathers and is sent.</summary>
+    [Range(1, 16)]
+    public int GroupCommitWriters { get; set; } = 2;
+
     [Range(1, 1000)]
     public int MaxFilesPerConfirmation { get; set; } = 100;
 

@@ -52,11 +52,14 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
     /// Records the file as PENDING, uploadable for <paramref name="uploadWindow"/>; null when a concurrent request with the
     /// same digest won the race (at most one PENDING file per digest), and nothing was recorded.
     /// </summary>
-    public async Task<FileRecord?> CreatePendingAsync(
-        string tenantId, NewFile allocated, ValidatedUpload upload, TimeSpan uploadWindow, string? multipartUploadId, CancellationToken cancellationToken)
+    public Task<FileRecord?> CreatePendingAsync(
+        string tenantId, NewFile allocated, ValidatedUpload upload, TimeSpan uploadWindow, string? multipartUploadId, CancellationToken cancellationToken) =>
+        InsertPendingAsync(NewPending(tenantId, allocated, upload, uploadWindow, multipartUploadId), cancellationToken);
+
+    /// <summary>Stores a new PENDING file; null when its declared digest is PENDING in another file already, and nothing was stored.</summary>
+    public async Task<FileRecord?> InsertPendingAsync(FileRecord file, CancellationToken cancellationToken)
     {
-        var file = NewPending(tenantId, allocated, upload, uploadWindow, multipartUploadId);
-        await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
+        await using var db = await databases.ForTenantAsync(file.TenantId, cancellationToken);
         db.Files.Add(file);
         try
         {
@@ -71,12 +74,31 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
         {
             // The retrying execution strategy ran the insert again after a commit whose answer the connection lost:
             // the row is there, written by the first attempt, and it is this request's.
-            if (await IsStoredAsync(tenantId, file.Id, cancellationToken))
+            if (await IsStoredAsync(file.TenantId, file.Id, cancellationToken))
             {
                 return file;
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores new PENDING files, of any tenants, in one transaction: all of them, or — when one of them collides with a
+    /// row (a digest PENDING already, or a retried commit that had landed) — none, and the caller stores each alone.
+    /// </summary>
+    public async Task<GroupInsert> InsertPendingGroupAsync(IReadOnlyCollection<FileRecord> files, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForNewFilesAsync(cancellationToken);
+        db.Files.AddRange(files);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return GroupInsert.Stored;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return GroupInsert.Collided;
         }
     }
 
@@ -128,3 +150,10 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
 /// <param name="ObjectKey">The file's own object, which the worker seals from the upload.</param>
 /// <param name="UploadKey">Where the client uploads.</param>
 public sealed record NewFile(Guid Id, string ObjectKey, string UploadKey);
+
+public enum GroupInsert
+{
+    Stored,
+    /// <summary>A file of the group collided with a stored row: nothing was stored.</summary>
+    Collided,
+}

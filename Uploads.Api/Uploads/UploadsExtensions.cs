@@ -19,6 +19,8 @@ public static class UploadsExtensions
         builder.Services.AddSingleton<UploadMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(UploadMetrics.MeterName));
         builder.Services.AddSingleton<UploadRecords>();
+        builder.Services.AddSingleton<PendingFileGroupCommit>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PendingFileGroupCommit>());
         builder.Services.AddSingleton<PresignedUploads>();
         builder.Services.AddSingleton<MultipartUploads>();
         builder.Services.AddSingleton<UploadConfirmations>();

@@ -15,6 +15,12 @@ public sealed class UploadsDatabases(IDbContextFactory<UploadsDbContext> factory
         return db;
     }
 
+    /// <summary>
+    /// For inserting new files of several tenants together (the API's group commit): each file carries its tenant, and
+    /// nothing is read through it.
+    /// </summary>
+    public Task<UploadsDbContext> ForNewFilesAsync(CancellationToken cancellationToken) => ForAllTenantsAsync(cancellationToken);
+
     /// <summary>System work across tenants: syncing, reconciling. Never for serving a request.</summary>
     public async Task<UploadsDbContext> ForAllTenantsAsync(CancellationToken cancellationToken)
     {
