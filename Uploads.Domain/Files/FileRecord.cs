@@ -161,11 +161,11 @@ public sealed class FileRecord : IListedNewestFirst
             throw new InvalidFileTransitionException(Id, Status, FileStatus.Syncing);
         }
 
-        MoveTo(FileStatus.Syncing, Status == FileStatus.Syncing ? "taken back after its lease ran out" : null, now);
-        SyncClaim = claim;
-        SyncLeaseExpiresAt = Stored(leaseExpiresAt);
-        // A sync is under way: the reconciler leaves the file alone for a while, even between two retries of this one.
-        SyncRequestedAt = UpdatedAt;
+        var move = SyncClaimMove.Describe(claim, leaseExpiresAt, now);
+        MoveTo(move.Status, move.ReasonFrom(Status), move.At);
+        SyncClaim = move.Token;
+        SyncLeaseExpiresAt = move.LeaseExpiresAt;
+        SyncRequestedAt = move.At;
     }
 
     /// <summary>
@@ -314,7 +314,7 @@ public sealed class FileRecord : IListedNewestFirst
     }
 
     /// <summary>PostgreSQL keeps microseconds: holding no finer time keeps what the API answers equal to what it stores.</summary>
-    static DateTimeOffset Stored(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
+    internal static DateTimeOffset Stored(DateTimeOffset time) => time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
 
     void ReleaseClaim()
     {
@@ -322,5 +322,5 @@ public sealed class FileRecord : IListedNewestFirst
         SyncLeaseExpiresAt = null;
     }
 
-    static string? CurrentTraceId() => Activity.Current?.TraceId.ToHexString();
+    internal static string? CurrentTraceId() => Activity.Current?.TraceId.ToHexString();
 }

@@ -22,6 +22,10 @@ public sealed class FileTransitionMetrics : SaveChangesInterceptor
             "uploads.files.transitions", unit: "{file}", description: "Files that entered a state, by the state they entered.");
     }
 
+    /// <summary>Counts a file that entered <paramref name="status"/> by a statement of its own, outside any save.</summary>
+    public void Entered(FileStatus status) =>
+        transitions.Add(1, new KeyValuePair<string, object?>("uploads.file.status", StatusNames.ToName(status)));
+
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
@@ -44,7 +48,7 @@ public sealed class FileTransitionMetrics : SaveChangesInterceptor
             saving.Remove(context);
             foreach (var status in committed)
             {
-                transitions.Add(1, new KeyValuePair<string, object?>("uploads.file.status", StatusNames.ToName(status)));
+                Entered(status);
             }
         }
 

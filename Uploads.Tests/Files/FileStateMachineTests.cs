@@ -27,6 +27,48 @@ public sealed class FileStateMachineTests
     }
 
     [Fact]
+    public void Every_state_a_claim_may_start_from_is_one_the_rule_admits_and_the_state_machine_allows()
+    {
+        Assert.All(SyncClaimMove.ReasonByPreviousState.Keys, from => Assert.True(FileStateMachine.CanMove(from, FileStatus.Syncing), $"{from} → SYNCING"));
+        var claimable = Enum.GetValues<FileStatus>().Where(status => FileRules.ClaimableAt.IsMetBy(InState(status), Now)).ToHashSet();
+        Assert.Equal(claimable, SyncClaimMove.ReasonByPreviousState.Keys.ToHashSet());
+    }
+
+    /// <summary>A file in <paramref name="status"/>; when SYNCING, its lease ran out a minute before <see cref="Now"/>.</summary>
+    static FileRecord InState(FileStatus status)
+    {
+        var file = NewFile();
+        switch (status)
+        {
+            case FileStatus.Pending:
+                break;
+            case FileStatus.Expired:
+                file.MarkExpired(Now);
+                break;
+            default:
+                file.MarkUploaded(10, Now.AddMinutes(-5));
+                if (status != FileStatus.Uploaded)
+                {
+                    file.StartSync(Guid.NewGuid(), Now.AddMinutes(-1), Now.AddMinutes(-5));
+                }
+
+                if (status == FileStatus.Synced)
+                {
+                    file.MarkSynced(new string('a', 64), Now.AddMinutes(-2));
+                }
+                else if (status == FileStatus.Failed)
+                {
+                    file.MarkFailed(FailureReasons.HashMismatch, Now.AddMinutes(-2));
+                }
+
+                break;
+        }
+
+        Assert.Equal(status, file.Status);
+        return file;
+    }
+
+    [Fact]
     public void A_terminal_file_cannot_move_again()
     {
         var file = NewFile();

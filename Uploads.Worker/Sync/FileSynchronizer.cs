@@ -165,26 +165,14 @@ public sealed class FileSynchronizer(
 
     async Task<FileRecord?> ClaimAsync(Guid fileId, Guid claim, CancellationToken cancellationToken)
     {
-        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
-        var file = await db.Files.SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (file is null || !file.CanBeClaimed(now))
+        var file = await leases.ClaimAsync(fileId, SyncClaimMove.Describe(claim, now + options.Lease, now), cancellationToken);
+        if (file is null)
         {
-            logger.LogInformation("File {FileId} is {Status}: nothing to sync now", fileId, file?.Status.ToString() ?? "unknown");
-            return null;
+            logger.LogInformation("File {FileId} is not claimable (not waiting for a sync, or held by another): nothing to sync now", fileId);
         }
 
-        file.StartSync(claim, now + options.Lease, now);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return file;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            logger.LogInformation("File {FileId} was claimed by another sync", fileId);
-            return null;
-        }
+        return file;
     }
 
     async Task<SyncOutcome> ReadAsync(FileRecord file, CancellationToken cancellationToken)
