@@ -78,9 +78,11 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
 
         var rate = Spread.Of(runs.Select(r => r.PerSecond));
         var latencies = Spread.MedianRun(runs, r => r.PerSecond).Latencies;
-        var atRate = Task("presign: 500 requests/s");
-        var at500 = await Presign.AtRateAsync(target.Client, 500, settings, d => Update(atRate, d));
-        report.Presign = new(rate.Median, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at500.Percentile(99),
+        var atRate = Task("presign: 1,000 requests/s");
+        var at1000 = await Presign.AtRateAsync(target.Client, 1000, settings, d => Update(atRate, d));
+        var aliveAtRate = Task("ceiling: trivial endpoint at 1,000 requests/s");
+        var aliveAt1000 = await Ceilings.TrivialEndpointAtRateAsync(target.Client, 1000, settings, d => Update(aliveAtRate, d));
+        report.Presign = new(rate.Median, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at1000.Percentile(99), aliveAt1000.Percentile(99),
             rate.Median / report.Ceilings.TrivialEndpointRps!.Value, rate.Range, settings.Repeats);
     }
 
@@ -94,26 +96,39 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
                 storage, stack.Storage.Bucket, Pipeline.FileBytes, settings.Duration, d => Update(smallFiles, d));
         }
 
-        // Our processes, as issue 17 counts them: the APIs, the workers, PostgreSQL, RabbitMQ and Redis (not storage or clamd).
-        int[] ours = target.Resources is { } counted
-            ? [.. counted.Projects.Concat<Uploads.AppHost.ApplicationModel.Resource>([counted.Postgres, counted.Messaging, counted.Cache]).Select(target.ProcessId)]
+        // Each service's CPU per file. Ours, as issue 17 counts them: the APIs, the workers, PostgreSQL, RabbitMQ and
+        // Redis; storage and clamd beside them, to show where the rest of the machine goes.
+        Dictionary<string, int[]> services = target.Resources is { } counted
+            ? new()
+            {
+                ["api"] = [.. counted.Apis.Select(target.ProcessId)],
+                ["worker"] = [.. counted.Workers.Select(target.ProcessId)],
+                ["postgres"] = [target.ProcessId(counted.Postgres)],
+                ["rabbitmq"] = [target.ProcessId(counted.Messaging)],
+                ["redis"] = [target.ProcessId(counted.Cache)],
+                ["storage"] = [target.ProcessId(counted.Storage)],
+                ["clamd"] = [target.ProcessId(counted.Scanner)],
+            }
             : [];
-        var runs = new List<(double FilesPerSecond, int Failed, double? CpuMsPerFile)>();
+        string[] ours = ["api", "worker", "postgres", "rabbitmq", "redis"];
+        var runs = new List<(double FilesPerSecond, int Failed, Dictionary<string, double> CpuMsPerFile)>();
         for (var run = 1; run <= settings.Repeats; run++)
         {
             var saturate = Task($"pipeline: saturation, run {run} of {settings.Repeats}");
-            var cpuBefore = SessionCpu.Of(ours);
+            var cpuBefore = services.ToDictionary(s => s.Key, s => SessionCpu.Of(s.Value));
             var (perSecond, failedFiles) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
-            runs.Add((perSecond, failedFiles, ours.Length > 0 ? (SessionCpu.Of(ours) - cpuBefore).TotalMilliseconds / (settings.PipelineFiles - failedFiles) : null));
+            runs.Add((perSecond, failedFiles, services.ToDictionary(
+                s => s.Key, s => (SessionCpu.Of(s.Value) - cpuBefore[s.Key]).TotalMilliseconds / (settings.PipelineFiles - failedFiles))));
         }
 
         var files = Spread.Of(runs.Select(r => r.FilesPerSecond));
         var (filesPerSecond, failed) = (files.Median, runs.Sum(r => r.Failed));
-        double? cpuMsPerFile = ours.Length > 0 ? Spread.Of(runs.Select(r => r.CpuMsPerFile!.Value)).Median : null;
+        double? cpuMsPerFile = services.Count > 0 ? Spread.Of(runs.Select(r => ours.Sum(name => r.CpuMsPerFile[name]))).Median : null;
+        var cpuByService = services.Keys.ToDictionary(name => name, name => Spread.Of(runs.Select(r => r.CpuMsPerFile[name])).Median);
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
         report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed,
-            filesPerSecond / report.Ceilings.StorageSmallFilesPerS, cpuMsPerFile, files.Range, settings.Repeats);
+            filesPerSecond / report.Ceilings.StorageSmallFilesPerS, cpuMsPerFile, cpuByService, files.Range, settings.Repeats);
     }
 
     if (Runs("bigfile"))

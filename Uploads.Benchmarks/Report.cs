@@ -18,12 +18,14 @@ public sealed class Report
 
     /// <param name="RequestsPerS">At saturation, median of the runs; the latencies are the median run's.</param>
     public sealed record PresignFigures(
-        double RequestsPerS, double P50Ms, double P99Ms, double P999Ms, [property: JsonPropertyName("p99_at_500_rps_ms")] double P99At500RpsMs, double RatioToTrivialEndpoint,
+        double RequestsPerS, double P50Ms, double P99Ms, double P999Ms, [property: JsonPropertyName("p99_at_1000_rps_ms")] double P99At1000RpsMs,
+        [property: JsonPropertyName("trivial_endpoint_p99_at_1000_rps_ms")] double TrivialEndpointP99At1000RpsMs, double RatioToTrivialEndpoint,
         double[] RequestsPerSRange, int Runs);
     /// <param name="CpuMsPerFile">CPU of the APIs, the workers, PostgreSQL, RabbitMQ and Redis over the saturation run, per file that synced.</param>
+    /// <param name="CpuMsPerFileByService">The same for each service apart, storage and clamd included (medians of the runs).</param>
     public sealed record PipelineFigures(
         double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles, double? RatioToStorageCeiling,
-        double? CpuMsPerFile, double[] FilesPerSRange, int Runs);
+        double? CpuMsPerFile, IReadOnlyDictionary<string, double> CpuMsPerFileByService, double[] FilesPerSRange, int Runs);
     /// <param name="WorkerPrivateMb">The worker's private (anonymous) memory at its highest, sampled: what is its own, not mapped files.</param>
     /// <param name="ApiPrivateMb">The same for the API, which streams the file back.</param>
     public sealed record BigFileFigures(
@@ -76,19 +78,22 @@ public sealed class Report
         if (Presign is { } presign)
         {
             table.AddRow("presign", $"requests/s at saturation (median of {presign.Runs}, range)",
-                $"{presign.RequestsPerS:N0} ({presign.RequestsPerSRange[0]:N0}–{presign.RequestsPerSRange[1]:N0})", $"{presign.RatioToTrivialEndpoint:P0} of the trivial endpoint · target ≥ 1,500");
+                $"{presign.RequestsPerS:N0} ({presign.RequestsPerSRange[0]:N0}–{presign.RequestsPerSRange[1]:N0})", $"{presign.RatioToTrivialEndpoint:P0} of the trivial endpoint · target ≥ 25 %");
             table.AddRow("", "p50 / p99 / p99.9 at saturation", $"{presign.P50Ms:N1} / {presign.P99Ms:N1} / {presign.P999Ms:N1} ms", "");
-            table.AddRow("", "p99 at 500 requests/s", $"{presign.P99At500RpsMs:N1} ms", "target ≤ 15 ms");
+            table.AddRow("", "p99 at 1,000 requests/s", $"{presign.P99At1000RpsMs:N1} ms",
+                $"trivial endpoint at the same rate: {presign.TrivialEndpointP99At1000RpsMs:N1} ms · target ≤ 15 ms");
         }
 
         if (Pipeline is { } pipeline)
         {
             table.AddRow("pipeline", $"64 KiB files/s, request → SYNCED (median of {pipeline.Runs}, range)",
                 $"{pipeline.FilesPerS:N0} ({pipeline.FilesPerSRange[0]:N0}–{pipeline.FilesPerSRange[1]:N0}; {pipeline.FailedFiles} failed)",
-                $"{(pipeline.RatioToStorageCeiling is { } ratio ? $"{ratio:P0} of storage's small-file rate · " : "")}target ≥ 150");
+                $"{(pipeline.RatioToStorageCeiling is { } ratio ? $"{ratio:P0} of storage's small-file rate · " : "")}target ≥ 75 % of it");
             table.AddRow("", "CPU of API, worker, PostgreSQL, RabbitMQ, Redis per file (median)", $"{pipeline.CpuMsPerFile:N1} ms", "target ≤ 5 ms");
+            table.AddRow("", "CPU per file by service (median)",
+                string.Join(", ", pipeline.CpuMsPerFileByService.Select(s => $"{s.Key} {s.Value:N1}")) + " ms", "");
             table.AddRow("", $"confirm → SYNCED p50 / p99 at {pipeline.AtFilesPerS:N0} files/s",
-                $"{pipeline.ConfirmToSyncedP50Ms:N1} / {pipeline.ConfirmToSyncedP99Ms:N1} ms", "targets ≤ 50 / ≤ 250 ms");
+                $"{pipeline.ConfirmToSyncedP50Ms:N1} / {pipeline.ConfirmToSyncedP99Ms:N1} ms", "targets ≤ 25 / ≤ 100 ms");
         }
 
         if (Bigfile is { } big)

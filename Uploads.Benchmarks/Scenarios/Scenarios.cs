@@ -106,6 +106,17 @@ public static class Ceilings
         var (perSecond, _) = await Load.SaturateAsync(async ct => (await client.Http.GetAsync("/alive", ct)).Dispose(), 64, duration, progress);
         return perSecond;
     }
+
+    /// <summary>
+    /// The same endpoint at a fixed rate, timed as the presign's open loop is: the latency this load generator and web
+    /// stack add on their own, on this machine, at that rate.
+    /// </summary>
+    public static Task<Latencies> TrivialEndpointAtRateAsync(BenchmarkClient client, double perSecond, Settings settings, Action<double> progress) =>
+        Load.AtRateAsync(async ct =>
+        {
+            (await client.Http.GetAsync("/alive", ct)).Dispose();
+            return null;
+        }, perSecond, settings.Duration, progress);
 }
 
 public static class Presign

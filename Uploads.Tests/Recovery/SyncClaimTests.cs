@@ -44,6 +44,8 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
             Assert.Contains(winner.SyncClaim!.Value, tokens);
             Assert.Equal(now.AddMinutes(5).ToUnixTimeMilliseconds(), winner.SyncLeaseExpiresAt!.Value.ToUnixTimeMilliseconds());
             Assert.Equal(winner.SyncClaim, await stack.ScalarAsync("SELECT sync_claim FROM files WHERE id = @id", ("id", id)));
+            // The row version as the claim left it: the settle's update is conditional on it, without reading the row again.
+            Assert.Equal(winner.Version.ToString(), await stack.ScalarAsync("SELECT xmin::text FROM files WHERE id = @id", ("id", id)));
         }
 
         var ids = files.ToArray();

@@ -66,7 +66,7 @@ public sealed class FileSynchronizer(
                 }
             }
 
-            if (await SettleAsync(fileId, claim, outcome, cancellationToken) is { } settled)
+            if (await SettleAsync(file, claim, outcome, cancellationToken) is { } settled)
             {
                 activity?.SetTag("uploads.sync.outcome", outcome.Name);
                 metrics.Record(clock.GetElapsedTime(started), outcome.BytesHashed, outcome.Name);
@@ -303,16 +303,43 @@ public sealed class FileSynchronizer(
     }
 
     /// <summary>Records the outcome and returns the settled file; null when another sync took the file over meanwhile and this result was dropped.</summary>
-    async Task<FileRecord?> SettleAsync(Guid fileId, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles the file from the row as claimed, without reading it again: the update is conditional on the row version
+    /// the claim returned. When the row changed since (a lease renewal of a long sync, or a take-over), it is read and
+    /// judged again.
+    /// </summary>
+    async Task<FileRecord?> SettleAsync(FileRecord claimed, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
     {
-        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
-        var file = await db.Files.SingleAsync(f => f.Id == fileId, cancellationToken);
-        if (!file.IsHeldBy(claim))
+        await using (var db = await databases.ForAllTenantsAsync(cancellationToken))
         {
-            logger.LogWarning("File {FileId} was taken over while syncing; dropping this result", fileId);
-            return null;
+            db.Files.Attach(claimed);
+            if (await TrySettleAsync(db, claimed, outcome, cancellationToken))
+            {
+                return claimed;
+            }
         }
 
+        await using (var db = await databases.ForAllTenantsAsync(cancellationToken))
+        {
+            var current = await db.Files.SingleAsync(f => f.Id == claimed.Id, cancellationToken);
+            if (!current.IsHeldBy(claim))
+            {
+                logger.LogWarning("File {FileId} was taken over while syncing; dropping this result", claimed.Id);
+                return null;
+            }
+
+            if (await TrySettleAsync(db, current, outcome, cancellationToken))
+            {
+                return current;
+            }
+
+            logger.LogWarning("File {FileId} changed while settling; dropping this result", claimed.Id);
+            return null;
+        }
+    }
+
+    async Task<bool> TrySettleAsync(UploadsDbContext db, FileRecord file, SyncOutcome outcome, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         if (outcome.Sha256 is { } sha256)
         {
@@ -326,13 +353,12 @@ public sealed class FileSynchronizer(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("File {FileId} is {Status}", fileId, file.Status);
-            return file;
+            logger.LogInformation("File {FileId} is {Status}", file.Id, file.Status);
+            return true;
         }
         catch (DbUpdateConcurrencyException)
         {
-            logger.LogWarning("File {FileId} changed while settling; dropping this result", fileId);
-            return null;
+            return false;
         }
     }
 }
