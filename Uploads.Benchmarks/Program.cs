@@ -115,10 +115,10 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         for (var run = 1; run <= settings.Repeats; run++)
         {
             var saturate = Task($"pipeline: saturation, run {run} of {settings.Repeats}");
-            var cpuBefore = services.ToDictionary(s => s.Key, s => SessionCpu.Of(s.Value));
+            var cpuBefore = services.ToDictionary(s => s.Key, s => ServiceCpu.Of(s.Value));
             var (perSecond, failedFiles) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
             runs.Add((perSecond, failedFiles, services.ToDictionary(
-                s => s.Key, s => (SessionCpu.Of(s.Value) - cpuBefore[s.Key]).TotalMilliseconds / (settings.PipelineFiles - failedFiles))));
+                s => s.Key, s => (ServiceCpu.Of(s.Value) - cpuBefore[s.Key]).TotalMilliseconds / (settings.PipelineFiles - failedFiles))));
         }
 
         var files = Spread.Of(runs.Select(r => r.FilesPerSecond));
