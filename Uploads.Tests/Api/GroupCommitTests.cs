@@ -1,13 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Uploads;
-using Uploads.Domain.Files;
-using Uploads.Infrastructure.Data;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
@@ -131,19 +127,10 @@ public sealed class GroupCommitTests(UploadsStack stack)
             await stack.ExecuteAsync("DROP TRIGGER refuse_test_inserts ON files; DROP FUNCTION refuse_test_inserts();");
     }
 
-    ServiceProvider GroupCommitServices()
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:uploads"] = stack.Resources.Database.ConnectionString,
-        });
-        builder.AddUploadsDatabase();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<UploadRecords>();
-        builder.Services.AddSingleton(Options.Create(new UploadOptions()));
-        builder.Services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
-        builder.Services.AddSingleton<PendingFileGroupCommit>();
-        return builder.Services.BuildServiceProvider();
-    }
+    ServiceProvider GroupCommitServices() => stack.DatabaseServices(services => services
+        .AddSingleton(TimeProvider.System)
+        .AddSingleton<UploadRecords>()
+        .AddSingleton(Options.Create(new UploadOptions()))
+        .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
+        .AddSingleton<PendingFileGroupCommit>());
 }

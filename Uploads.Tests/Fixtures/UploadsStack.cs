@@ -1,6 +1,9 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using StackExchange.Redis;
 using Uploads.AppHost;
@@ -9,6 +12,7 @@ using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using Uploads.Domain.Files;
+using Uploads.Infrastructure.Data;
 using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Tests.Fixtures;
@@ -124,6 +128,22 @@ public sealed class UploadsStack : IAsyncLifetime
         var http = new HttpClient(handler ?? (HttpMessageHandler)new HttpClientHandler()) { BaseAddress = new Uri(api.Url) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentSigningKey.MintToken(StateDirectory, tenant, user, TimeSpan.FromHours(1)));
         return new UploadsClient(http);
+    }
+
+    /// <summary>
+    /// The services' database layer (<c>AddUploadsDatabase</c>) on this stack's database, in the test's process, with a
+    /// pool of its own; <paramref name="more"/> adds what the test builds on it.
+    /// </summary>
+    public ServiceProvider DatabaseServices(Action<IServiceCollection>? more = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:uploads"] = Resources.Database.ConnectionString,
+        });
+        builder.AddUploadsDatabase();
+        more?.Invoke(builder.Services);
+        return builder.Services.BuildServiceProvider();
     }
 
     public NpgsqlConnection OpenDatabase()

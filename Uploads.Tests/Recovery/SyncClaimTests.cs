@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
 using Uploads.Tests.Fixtures;
@@ -82,16 +79,7 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
     static SyncLeases Leases(ServiceProvider worker) => worker.GetRequiredService<SyncLeases>();
 
     /// <summary>A worker's database services: a pool of connections of its own.</summary>
-    ServiceProvider Worker()
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:uploads"] = stack.Resources.Database.ConnectionString,
-        });
-        builder.AddUploadsDatabase();
-        return builder.Services.BuildServiceProvider();
-    }
+    ServiceProvider Worker() => stack.DatabaseServices();
 
     /// <summary>
     /// UPLOADED files no message announces, whose sync counts as just asked for (an hour ahead): the stack's reconciler

@@ -2,9 +2,7 @@ using Uploads.Infrastructure.Storage;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Uploads.Api.Events;
 using Uploads.Api.Reads;
 using Uploads.Api.Uploads;
@@ -125,13 +123,7 @@ public sealed class TenantIsolationTests(UploadsStack stack)
     public async Task A_pooled_context_leased_again_for_a_tenant_never_keeps_the_all_tenants_view_of_its_last_lease()
     {
         var fileId = await SyncedFileOfAliceAsync(UploadsClient.RandomBytes(100));
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:uploads"] = stack.Resources.Database.ConnectionString,
-        });
-        builder.AddUploadsDatabase();
-        await using var services = builder.Services.BuildServiceProvider();
+        await using var services = stack.DatabaseServices();
         var databases = services.GetRequiredService<UploadsDatabases>();
 
         UploadsDbContext systemLease;
