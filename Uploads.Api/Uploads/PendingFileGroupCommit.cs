@@ -90,10 +90,11 @@ public sealed class PendingFileGroupCommit(UploadRecords records, IOptions<Uploa
         catch (Exception ex)
         {
             logger.LogWarning("A group of {Files} upload requests was not stored: {Message}", group.Count, ex.Message);
-            var failure = new GroupCommitFailedException($"The upload request was stored together with {group.Count - 1} others, and that write failed.", ex);
             foreach (var write in group)
             {
-                write.Stored.TrySetException(failure);
+                // An exception of its own for each caller: one instance thrown on many threads would mix their stack traces.
+                write.Stored.TrySetException(new GroupCommitFailedException(
+                    $"The upload request was stored together with {group.Count - 1} others, and that write failed.", ex));
             }
         }
     }
