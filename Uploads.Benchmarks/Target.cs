@@ -59,6 +59,12 @@ public sealed class Target : IAsyncDisposable
             FastRecovery.Apply(resources);
         }
 
+        // Server or workstation GC for the API alone, to compare their tails (see the README's issue 17 section).
+        if (Environment.GetEnvironmentVariable("UPLOADS_BENCH_API_GC_SERVER") is { } gcServer)
+        {
+            resources.Api.WithEnvironment("DOTNET_gcServer", gcServer);
+        }
+
         // The benchmark measures the service, not its rate limits: raised by configuration, as production would for a load test.
         foreach (var policy in new[] { "Presign", "Confirm", "Read" })
         {
