@@ -24,16 +24,9 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var files = await UploadedFilesAsync(first, 30);
 
-        var races = await Task.WhenAll(files.Select(async id =>
-        {
-            var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
-            var claims = await Task.WhenAll(
-                Leases(first).ClaimAsync(id, SyncClaimMove.Describe(a, now.AddMinutes(5), now), CancellationToken.None),
-                Leases(second).ClaimAsync(id, SyncClaimMove.Describe(b, now.AddMinutes(5), now), CancellationToken.None));
-            return (Id: id, Tokens: new[] { a, b }, Claims: claims);
-        }));
+        var races = await Task.WhenAll(files.Select(async id => (Id: id, Race: await RaceAsync(first, second, id, now))));
 
-        foreach (var (id, tokens, claims) in races)
+        foreach (var (id, (tokens, claims)) in races)
         {
             var winner = Assert.Single(claims, c => c is not null)!;
             Assert.Equal(id, winner.Id);
@@ -62,18 +55,24 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
         Assert.NotNull(await Leases(first).ClaimAsync(lapsed, SyncClaimMove.Describe(Guid.NewGuid(), now.AddSeconds(-1), now), CancellationToken.None));
         Assert.NotNull(await Leases(first).ClaimAsync(held, SyncClaimMove.Describe(Guid.NewGuid(), now.AddMinutes(5), now), CancellationToken.None));
 
-        var takeOvers = await Task.WhenAll(
-            Leases(first).ClaimAsync(lapsed, SyncClaimMove.Describe(Guid.NewGuid(), now.AddMinutes(5), now), CancellationToken.None),
-            Leases(second).ClaimAsync(lapsed, SyncClaimMove.Describe(Guid.NewGuid(), now.AddMinutes(5), now), CancellationToken.None));
-        var stolen = await Task.WhenAll(
-            Leases(first).ClaimAsync(held, SyncClaimMove.Describe(Guid.NewGuid(), now.AddMinutes(5), now), CancellationToken.None),
-            Leases(second).ClaimAsync(held, SyncClaimMove.Describe(Guid.NewGuid(), now.AddMinutes(5), now), CancellationToken.None));
+        var (_, takeOvers) = await RaceAsync(first, second, lapsed, now);
+        var (_, stolen) = await RaceAsync(first, second, held, now);
 
         Assert.Single(takeOvers, c => c is not null);
         Assert.All(stolen, Assert.Null);
         Assert.Equal(SyncClaimMove.TakeOverReason, await stack.ScalarAsync(
             "SELECT reason FROM file_transitions WHERE file_id = @id AND from_status = 'SYNCING' AND status = 'SYNCING'", ("id", lapsed)));
         Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM file_transitions WHERE file_id = @id AND status = 'SYNCING'", ("id", held)));
+    }
+
+    /// <summary>Both workers claim the file at once, each under a token of its own, for a lease of five minutes from <paramref name="now"/>.</summary>
+    static async Task<(Guid[] Tokens, FileRecord?[] Claims)> RaceAsync(ServiceProvider first, ServiceProvider second, Guid fileId, DateTimeOffset now)
+    {
+        Guid[] tokens = [Guid.NewGuid(), Guid.NewGuid()];
+        var claims = await Task.WhenAll(
+            Leases(first).ClaimAsync(fileId, SyncClaimMove.Describe(tokens[0], now.AddMinutes(5), now), CancellationToken.None),
+            Leases(second).ClaimAsync(fileId, SyncClaimMove.Describe(tokens[1], now.AddMinutes(5), now), CancellationToken.None));
+        return (tokens, claims);
     }
 
     static SyncLeases Leases(ServiceProvider worker) => worker.GetRequiredService<SyncLeases>();
