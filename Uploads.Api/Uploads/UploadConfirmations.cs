@@ -25,6 +25,9 @@ public sealed class UploadConfirmations(
 {
     readonly UploadOptions options = options.Value;
 
+    // The client's confirmation and storage's event for one upload arrive together as a rule: they share one check and one write.
+    readonly SingleFlight<(string Tenant, Guid FileId, long? ClaimedSize), (ConfirmationResult Result, FileRecord? NewlyUploaded)> confirming = new();
+
     /// <summary>
     /// Confirms each file on its own (one file's problem does not fail the others), then publishes one
     /// <c>FileUploaded</c> per file that became UPLOADED — also when a later file threw.
@@ -56,6 +59,14 @@ public sealed class UploadConfirmations(
     }
 
     async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> ConfirmOneAsync(string tenantId, ConfirmedUpload upload, CancellationToken cancellationToken)
+    {
+        var (outcome, joined) = await confirming.RunAsync(
+            (tenantId, upload.FileId, upload.FileSize), ct => CheckAndMarkUploadedAsync(tenantId, upload, ct), cancellationToken);
+        // Only the caller whose run moved the file publishes its FileUploaded.
+        return joined ? (outcome.Result, null) : outcome;
+    }
+
+    async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> CheckAndMarkUploadedAsync(string tenantId, ConfirmedUpload upload, CancellationToken cancellationToken)
     {
         // Each round reads the file afresh; a lost race (another confirmation, the expiry) shows up as a concurrency conflict.
         while (true)
