@@ -24,9 +24,6 @@ public sealed record SyncClaimMove(Guid Token, DateTimeOffset LeaseExpiresAt, Da
     public static SyncClaimMove Describe(Guid token, DateTimeOffset leaseExpiresAt, DateTimeOffset now) =>
         new(token, FileRecord.Stored(leaseExpiresAt), FileRecord.Stored(now), FileRecord.CurrentTraceId());
 
-    /// <summary>Each state a claimable file may be in, with the reason its move records.</summary>
-    public IEnumerable<(FileStatus From, string? Reason)> Reasons() => ReasonByPreviousState.Select(pair => (pair.Key, pair.Value));
-
     public string? ReasonFrom(FileStatus previous) => ReasonByPreviousState.TryGetValue(previous, out var reason)
         ? reason
         : throw new InvalidOperationException($"A file in {previous} is never claimable.");

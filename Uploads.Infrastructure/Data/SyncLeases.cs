@@ -29,6 +29,7 @@ public sealed class SyncLeases(UploadsDatabases databases, FileTransitionMetrics
             .Select(f => new { f.Id, f.Status })
             .CreateDbCommand();
 
+        var reasons = SyncClaimMove.ReasonByPreviousState.ToList();
         var files = db.Model.FindEntityType(typeof(FileRecord))!;
         var transitions = db.Model.FindEntityType(typeof(FileTransition))!;
         string File(Expression<Func<FileRecord, object?>> property) => Column(files, property);
@@ -49,7 +50,7 @@ public sealed class SyncLeases(UploadsDatabases databases, FileTransitionMetrics
                 INSERT INTO {transitions.GetTableName()} ({Transition(t => t.FileId)}, {Transition(t => t.FromStatus)}, {Transition(t => t.Status)},
                     {Transition(t => t.At)}, {Transition(t => t.Reason)}, {Transition(t => t.TraceId)})
                 SELECT claimed.{File(f => f.Id)}, claimed.previous_status, @claim_status, @claim_at,
-                    CASE claimed.previous_status {string.Join(" ", ReasonCases(move))} END, @claim_trace
+                    CASE claimed.previous_status {string.Join(" ", reasons.Select((_, i) => $"WHEN @claim_from_{i} THEN @claim_reason_{i}"))} END, @claim_trace
                 FROM claimed)
             SELECT * FROM claimed
             """;
@@ -60,8 +61,8 @@ public sealed class SyncLeases(UploadsDatabases databases, FileTransitionMetrics
             .Append(new NpgsqlParameter("claim_lease", move.LeaseExpiresAt))
             .Append(new NpgsqlParameter("claim_at", move.At))
             .Append(new NpgsqlParameter("claim_trace", NpgsqlDbType.Varchar) { Value = (object?)move.TraceId ?? DBNull.Value })
-            .Concat(move.Reasons().Select((reason, i) => new NpgsqlParameter($"claim_reason_{i}", NpgsqlDbType.Varchar) { Value = (object?)reason.Reason ?? DBNull.Value }))
-            .Concat(move.Reasons().Select((reason, i) => new NpgsqlParameter($"claim_from_{i}", StatusNames.ToName(reason.From))))
+            .Concat(reasons.Select((reason, i) => new NpgsqlParameter($"claim_reason_{i}", NpgsqlDbType.Varchar) { Value = (object?)reason.Value ?? DBNull.Value }))
+            .Concat(reasons.Select((reason, i) => new NpgsqlParameter($"claim_from_{i}", StatusNames.ToName(reason.Key))))
             .ToArray<object>();
 
         // Not composable (it writes): nothing may be added to it, so no query filter and no tracking.
@@ -74,9 +75,6 @@ public sealed class SyncLeases(UploadsDatabases databases, FileTransitionMetrics
 
         return null;
     }
-
-    static IEnumerable<string> ReasonCases(SyncClaimMove move) =>
-        move.Reasons().Select((_, i) => $"WHEN @claim_from_{i} THEN @claim_reason_{i}");
 
     static string Column<TEntity>(IEntityType entity, Expression<Func<TEntity, object?>> property)
     {
