@@ -17,6 +17,7 @@ namespace Uploads.Api.Uploads;
 public sealed class UploadConfirmations(
     UploadsDatabases databases,
     ObjectStorage storage,
+    FileMoveWriter moves,
     IBus publisher,
     UploadMetrics metrics,
     IOptions<UploadOptions> options,
@@ -68,7 +69,7 @@ public sealed class UploadConfirmations(
 
     async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> CheckAndMarkUploadedAsync(string tenantId, ConfirmedUpload upload, CancellationToken cancellationToken)
     {
-        // Each round reads the file afresh; a lost race (another confirmation, the expiry) shows up as a concurrency conflict.
+        // Each round reads the file afresh; a lost race (another confirmation, the expiry) shows up as a save that finds the file changed.
         while (true)
         {
             await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
@@ -104,11 +105,7 @@ public sealed class UploadConfirmations(
                 file.MarkUploaded(storedSize, now);
             }
 
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateConcurrencyException)
+            if (!await moves.TrySaveAsync(db, file, cancellationToken))
             {
                 continue;
             }

@@ -38,6 +38,7 @@ public static class UploadsDatabaseExtensions
             .AddInterceptors(services.GetRequiredService<FileTransitionMetrics>(), services.GetRequiredService<WebhookOutbox>()));
         builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddSingleton<SyncLeases>();
+        builder.Services.AddSingleton<FileMoveWriter>();
         builder.Services.AddSingleton<ClusterLocks>();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

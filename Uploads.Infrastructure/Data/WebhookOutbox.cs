@@ -26,7 +26,8 @@ public sealed class WebhookOutbox : SaveChangesInterceptor
         return ValueTask.FromResult(result);
     }
 
-    static void Announce(DbContext? context)
+    /// <summary>Adds the messages of the transitions <paramref name="context"/> is about to save, once each.</summary>
+    internal static void Announce(DbContext? context)
     {
         if (context is not UploadsDbContext db)
         {

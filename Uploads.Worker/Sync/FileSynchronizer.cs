@@ -21,6 +21,7 @@ namespace Uploads.Worker.Sync;
 public sealed class FileSynchronizer(
     UploadsDatabases databases,
     SyncLeases leases,
+    FileMoveWriter moves,
     ClamAvScanner scanner,
     ContentSniffer sniffer,
     IOptions<ScanningOptions> scanningOptions,
@@ -302,11 +303,11 @@ public sealed class FileSynchronizer(
         return await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
     }
 
-    /// <summary>Records the outcome and returns the settled file; null when another sync took the file over meanwhile and this result was dropped.</summary>
     /// <summary>
-    /// Settles the file from the row as claimed, without reading it again: the update is conditional on the row version
-    /// the claim returned. When the row changed since (a lease renewal of a long sync, or a take-over), it is read and
-    /// judged again.
+    /// Records the outcome and returns the settled file; null when another sync took the file over meanwhile and this
+    /// result was dropped. Settles from the row as claimed, without reading it again, in one statement conditional on
+    /// the row version the claim returned. When the row changed since (a lease renewal of a long sync, or a take-over),
+    /// it is read and judged again.
     /// </summary>
     async Task<FileRecord?> SettleAsync(FileRecord claimed, Guid claim, SyncOutcome outcome, CancellationToken cancellationToken)
     {
@@ -350,15 +351,12 @@ public sealed class FileSynchronizer(
             file.MarkFailed(outcome.FailureReason!, now);
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("File {FileId} is {Status}", file.Id, file.Status);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
+        if (!await moves.TrySaveAsync(db, file, cancellationToken))
         {
             return false;
         }
+
+        logger.LogInformation("File {FileId} is {Status}", file.Id, file.Status);
+        return true;
     }
 }

@@ -1,0 +1,144 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Uploads.Domain.Files;
+
+namespace Uploads.Infrastructure.Data;
+
+/// <summary>
+/// Saves one file's move in one statement and one round trip, where EF Core's <c>SaveChanges</c> takes a transaction
+/// (and a round trip more for its commit): the file's changed columns, on condition that the row is still the version
+/// that was read, and the rows the move added (its history, the outbox's webhook message), written only if the file
+/// was. What is written is what <c>SaveChanges</c> would write, from the same change tracker and the same model.
+/// </summary>
+public sealed class FileMoveWriter(FileTransitionMetrics metrics)
+{
+    /// <summary>
+    /// Writes the changes tracked on <paramref name="db"/>, which must be <paramref name="file"/>'s move and nothing else;
+    /// false, with nothing written, when the file changed since it was read (as a <see cref="DbUpdateConcurrencyException"/> would say).
+    /// </summary>
+    public async Task<bool> TrySaveAsync(UploadsDbContext db, FileRecord file, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.DetectChanges();
+        WebhookOutbox.Announce(db);
+        var moved = db.Entry(file);
+        var added = db.ChangeTracker.Entries().Where(entry => entry.State == EntityState.Added).ToList();
+        if (db.ChangeTracker.Entries().Any(entry => entry.Entity != file && entry.State is EntityState.Modified or EntityState.Deleted)
+            || moved.State != EntityState.Modified)
+        {
+            throw new InvalidOperationException($"Only a move of file {file.Id} can be saved in one statement: the context tracks other changes, or none.");
+        }
+
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var (sql, generatedKeys) = Statement(command, moved, added);
+        command.CommandText = sql;
+        var strategy = db.Database.CreateExecutionStrategy();
+        var result = await strategy.ExecuteAsync(async () =>
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    return null;
+                }
+
+                var values = new object[reader.FieldCount];
+                reader.GetValues(values);
+                return values;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        });
+
+        if (result is null)
+        {
+            return false;
+        }
+
+        Accept(db, moved, added, generatedKeys, result);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>WITH moved AS (UPDATE … WHERE key AND version RETURNING version), added_0 AS (INSERT … SELECT … FROM moved), …
+    /// SELECT</c> the new version and each added row's generated key: no row when the version no longer matches.
+    /// </summary>
+    static (string Sql, List<(EntityEntry Entry, IProperty Key)> GeneratedKeys) Statement(DbCommand command, EntityEntry moved, List<EntityEntry> added)
+    {
+        var parameters = 0;
+        string Parameter(IProperty property, object? value)
+        {
+            var name = $"p{parameters++}";
+            command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable));
+            return "@" + name;
+        }
+
+        var file = moved.Metadata;
+        var version = file.GetProperties().Single(property => property.IsConcurrencyToken);
+        var key = file.FindPrimaryKey()!.Properties.Single();
+        var assignments = moved.Properties.Where(property => property.IsModified)
+            .Select(property => $"{Column(property.Metadata)} = {Parameter(property.Metadata, property.CurrentValue)}");
+        var sql = new StringBuilder($"""
+            WITH moved AS (
+                UPDATE {file.GetTableName()} SET {string.Join(", ", assignments)}
+                WHERE {Column(key)} = {Parameter(key, moved.Property(key.Name).CurrentValue)}
+                  AND {Column(version)} = {Parameter(version, moved.Property(version.Name).OriginalValue)}
+                RETURNING {Column(version)})
+            """);
+        var generatedKeys = new List<(EntityEntry Entry, IProperty Key)>();
+        foreach (var (entry, index) in added.Select((entry, index) => (entry, index)))
+        {
+            var written = entry.Properties.Where(property => !IsGeneratedByTheDatabase(property)).ToList();
+            var rowKey = entry.Metadata.FindPrimaryKey()!.Properties.Single();
+            var returning = IsGeneratedByTheDatabase(entry.Property(rowKey.Name)) ? $" RETURNING {Column(rowKey)}" : "";
+            if (returning != "")
+            {
+                generatedKeys.Add((entry, rowKey));
+            }
+
+            sql.Append($"""
+                ,
+                added_{index} AS (
+                    INSERT INTO {entry.Metadata.GetTableName()} ({string.Join(", ", written.Select(property => Column(property.Metadata)))})
+                    SELECT {string.Join(", ", written.Select(property => Parameter(property.Metadata, property.CurrentValue)))} FROM moved{returning})
+                """);
+        }
+
+        var keys = generatedKeys.Select(generated => $", (SELECT {Column(generated.Key)} FROM added_{added.IndexOf(generated.Entry)})");
+        sql.Append($"\nSELECT {Column(version)}{string.Concat(keys)} FROM moved");
+        return (sql.ToString(), generatedKeys);
+    }
+
+    static bool IsGeneratedByTheDatabase(PropertyEntry property) =>
+        property.IsTemporary || property.Metadata.GetValueGenerationStrategy() is NpgsqlValueGenerationStrategy.IdentityAlwaysColumn
+            or NpgsqlValueGenerationStrategy.IdentityByDefaultColumn or NpgsqlValueGenerationStrategy.SerialColumn;
+
+    static string Column(IProperty property) => property.GetColumnName();
+
+    /// <summary>What SaveChanges does after a save: the file takes its new version, the added rows their keys, and all are unchanged.</summary>
+    void Accept(UploadsDbContext db, EntityEntry moved, List<EntityEntry> added, List<(EntityEntry Entry, IProperty Key)> generatedKeys, object[] result)
+    {
+        var version = moved.Metadata.GetProperties().Single(property => property.IsConcurrencyToken);
+        moved.Property(version.Name).CurrentValue = result[0];
+        foreach (var ((entry, key), index) in generatedKeys.Select((generated, index) => (generated, index)))
+        {
+            entry.Property(key.Name).CurrentValue = Convert.ChangeType(result[index + 1], key.ClrType);
+        }
+
+        // The context held this move and nothing else (checked before writing).
+        db.ChangeTracker.AcceptAllChanges();
+        foreach (var transition in added.Select(entry => entry.Entity).OfType<FileTransition>())
+        {
+            metrics.Entered(transition.Status);
+        }
+    }
+}
