@@ -46,7 +46,7 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
                 return new EventStreamOpening(null);
             }
 
-            return new EventStreamOpening(StreamAsync(tenantId, fileId, watch, unseen, seen, cancellationToken));
+            return new EventStreamOpening(StreamAsync(tenantId, fileId, watch, [.. unseen.Select(TransitionNotice.Of)], TransitionNotice.Of(seen), cancellationToken));
         }
         catch
         {
@@ -59,8 +59,8 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
         string tenantId,
         Guid fileId,
         TransitionNotifications.Watch watch,
-        IReadOnlyList<FileTransition> unseen,
-        FileTransition last,
+        IReadOnlyList<TransitionNotice> unseen,
+        TransitionNotice last,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (watch)
@@ -75,8 +75,10 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
 
             while (!FileStateMachine.IsTerminal(last.Status))
             {
-                await watch.WaitForChangeAsync(cancellationToken);
-                foreach (var transition in await ReadAsync(tenantId, fileId, last.Id, cancellationToken))
+                var change = await watch.WaitForChangeAsync(cancellationToken);
+                var next = (change.LookAgain ? null : TransitionNotice.FollowingOn(last, change.Notices))
+                    ?? (await ReadAsync(tenantId, fileId, last.Id, cancellationToken)).Select(TransitionNotice.Of).ToList();
+                foreach (var transition in next)
                 {
                     last = transition;
                     yield return Item(transition, first);
@@ -108,7 +110,7 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
     static IQueryable<FileTransition> Transitions(UploadsDbContext db, Guid fileId) =>
         db.FileTransitions.AsNoTracking().Where(t => t.FileId == fileId && db.Files.Any(f => f.Id == fileId));
 
-    static SseItem<FileStatusEvent> Item(FileTransition transition, bool first) =>
+    static SseItem<FileStatusEvent> Item(TransitionNotice transition, bool first) =>
         new(new FileStatusEvent(transition.FileId, transition.Status, transition.At, transition.Reason), "status")
         {
             EventId = transition.Id.ToString(),

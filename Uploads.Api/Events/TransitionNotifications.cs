@@ -1,18 +1,22 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
+using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
 
 namespace Uploads.Api.Events;
 
 /// <summary>
 /// One LISTEN connection on PostgreSQL's <c>file_transitions</c> channel (a trigger notifies every stored transition,
-/// whichever process made it), fanned out to the event streams that watch a file. A notice only says "look again":
-/// the stream reads the transitions themselves from the table, so nothing is lost or reordered, even across a reconnect.
+/// whichever process made it, with the transition itself), fanned out to the event streams that watch a file. A stream
+/// takes the transitions from the notices while they follow on from what it sent; whenever they may not (a reconnect,
+/// a notice it could not use, more notices than a watch keeps) it is told to look again, and reads them from the table,
+/// so nothing is lost or reordered.
 /// </summary>
 public sealed class TransitionNotifications(IConfiguration configuration, ILogger<TransitionNotifications> logger) : BackgroundService
 {
-    readonly Dictionary<Guid, HashSet<Channel<bool>>> watchers = [];
-    readonly HashSet<Channel<bool>> watchingAll = [];
+    readonly Dictionary<Guid, HashSet<Watch>> watchers = [];
+    readonly HashSet<Watch> watchingAll = [];
     readonly Lock gate = new();
 
     /// <summary>Files watched now: an entry lives only while a stream watches its file (a 404 leaves nothing behind).</summary>
@@ -29,45 +33,47 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
 
     public Watch WatchFile(Guid fileId)
     {
-        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var watch = new Watch(self => Stop(self, fileId));
         lock (gate)
         {
-            if (!watchers.TryGetValue(fileId, out var channels))
+            if (!watchers.TryGetValue(fileId, out var watching))
             {
-                watchers[fileId] = channels = [];
+                watchers[fileId] = watching = [];
             }
 
-            channels.Add(channel);
+            watching.Add(watch);
         }
 
-        return new Watch(channel.Reader, () =>
-        {
-            lock (gate)
-            {
-                if (watchers.TryGetValue(fileId, out var channels) && channels.Remove(channel) && channels.Count == 0)
-                {
-                    watchers.Remove(fileId);
-                }
-            }
-        });
+        return watch;
     }
 
     /// <summary>Wakes up whenever any file may have moved: for views over many files, such as a batch's progress.</summary>
     public Watch WatchAll()
     {
-        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        lock (gate)
-        {
-            watchingAll.Add(channel);
-        }
-
-        return new Watch(channel.Reader, () =>
+        var watch = new Watch(self =>
         {
             lock (gate)
             {
-                watchingAll.Remove(channel);
+                watchingAll.Remove(self);
             }
         });
+        lock (gate)
+        {
+            watchingAll.Add(watch);
+        }
+
+        return watch;
+    }
+
+    void Stop(Watch watch, Guid fileId)
+    {
+        lock (gate)
+        {
+            if (watchers.TryGetValue(fileId, out var watching) && watching.Remove(watch) && watching.Count == 0)
+            {
+                watchers.Remove(fileId);
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,7 +85,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, e) => Notify(Guid.TryParse(e.Payload, out var fileId) ? fileId : null);
+                connection.Notification += (_, e) => Notify(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {DatabaseNames.TransitionChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
@@ -103,41 +109,132 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
         }
     }
 
-    void Notify(Guid? fileId)
+    void Notify(string payload)
     {
-        Channel<bool>[] channels;
+        var notice = TransitionNotice.TryParse(payload);
+        // A notice of an older trigger names only the file: its watchers look again.
+        var fileId = notice?.FileId ?? (Guid.TryParse(payload, out var named) ? named : (Guid?)null);
+        Watch[] woken;
         lock (gate)
         {
-            channels = fileId is { } id && watchers.TryGetValue(id, out var watching) ? [.. watching, .. watchingAll] : [.. watchingAll];
+            woken = fileId is { } id && watchers.TryGetValue(id, out var watching) ? [.. watching, .. watchingAll] : [.. watchingAll];
         }
 
-        Wake(channels);
+        foreach (var watch in woken)
+        {
+            watch.Tell(notice);
+        }
     }
 
     void NotifyAll()
     {
-        Channel<bool>[] channels;
+        Watch[] woken;
         lock (gate)
         {
-            channels = [.. watchers.Values.SelectMany(watching => watching), .. watchingAll];
+            woken = [.. watchers.Values.SelectMany(watching => watching), .. watchingAll];
         }
 
-        Wake(channels);
-    }
-
-    static void Wake(IEnumerable<Channel<bool>> channels)
-    {
-        foreach (var channel in channels)
+        foreach (var watch in woken)
         {
-            channel.Writer.TryWrite(true);
+            watch.Tell(null);
         }
     }
 
-    /// <summary>Wakes up when the file may have moved (notices coalesce: one pending is enough). Dispose to stop watching.</summary>
-    public sealed class Watch(ChannelReader<bool> changes, Action stop) : IDisposable
+    /// <summary>
+    /// Wakes up when the file may have moved (wake-ups coalesce: one pending is enough), with the transitions the notices
+    /// carried since the last wake-up. Dispose to stop watching.
+    /// </summary>
+    public sealed class Watch(Action<Watch> stop) : IDisposable
     {
-        public async Task WaitForChangeAsync(CancellationToken cancellationToken) => await changes.ReadAsync(cancellationToken);
+        /// <summary>Notices a watch keeps between two wake-ups; past that, the stream reads the table instead.</summary>
+        const int MaxKept = 16;
 
-        public void Dispose() => stop();
+        readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        readonly Lock gate = new();
+        List<TransitionNotice> told = [];
+        bool lookAgain;
+
+        /// <summary>A notice; null for "something may have changed", when what changed is not known.</summary>
+        internal void Tell(TransitionNotice? notice)
+        {
+            lock (gate)
+            {
+                if (notice is null || told.Count == MaxKept)
+                {
+                    lookAgain = true;
+                }
+                else
+                {
+                    told.Add(notice);
+                }
+            }
+
+            wake.Writer.TryWrite(true);
+        }
+
+        public async Task<WatchedChange> WaitForChangeAsync(CancellationToken cancellationToken)
+        {
+            await wake.Reader.ReadAsync(cancellationToken);
+            lock (gate)
+            {
+                var change = new WatchedChange(told, lookAgain);
+                (told, lookAgain) = ([], false);
+                return change;
+            }
+        }
+
+        public void Dispose() => stop(this);
     }
+}
+
+/// <param name="Notices">The transitions notified since the last wake-up, in the order they were committed.</param>
+/// <param name="LookAgain">Whether something may have changed that no notice here tells.</param>
+public sealed record WatchedChange(IReadOnlyList<TransitionNotice> Notices, bool LookAgain);
+
+/// <summary>A transition as the database's trigger notifies it (<c>notify_file_transition</c>).</summary>
+public sealed record TransitionNotice(long Id, Guid FileId, FileStatus? FromStatus, FileStatus Status, DateTimeOffset At, string? Reason)
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The notice, or null for a payload that is not one (a notice of another version says only "look again").</summary>
+    public static TransitionNotice? TryParse(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Payload>(payload, Json) is { Id: { } id, FileId: { } fileId, Status: { } status, At: { } at } notice
+                ? new TransitionNotice(id, fileId, notice.FromStatus is { } from ? StatusNames.Parse(from) : null, StatusNames.Parse(status), at, notice.Reason)
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The notified transitions after <paramref name="last"/>, in order, when each starts from the state the one before it
+    /// ended in; null when one does not (a notice is missing, or came out of order): then the table tells.
+    /// </summary>
+    public static IReadOnlyList<TransitionNotice>? FollowingOn(TransitionNotice last, IReadOnlyList<TransitionNotice> notices)
+    {
+        var following = new List<TransitionNotice>();
+        var status = last.Status;
+        foreach (var notice in notices.Where(notice => notice.Id > last.Id).OrderBy(notice => notice.Id))
+        {
+            if (notice.FromStatus != status)
+            {
+                return null;
+            }
+
+            following.Add(notice);
+            status = notice.Status;
+        }
+
+        return following;
+    }
+
+    public static TransitionNotice Of(FileTransition transition) =>
+        new(transition.Id, transition.FileId, transition.FromStatus, transition.Status, transition.At, transition.Reason);
+
+    sealed record Payload(long? Id, Guid? FileId, string? FromStatus, string? Status, DateTimeOffset? At, string? Reason);
 }

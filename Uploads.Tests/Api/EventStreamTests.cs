@@ -31,6 +31,27 @@ public sealed class EventStreamTests(UploadsStack stack)
     }
 
     [Fact]
+    public async Task Each_streamed_event_is_the_stored_transition_whether_it_came_from_a_notice_or_the_table()
+    {
+        var content = UploadsClient.RandomBytes(3000);
+        var ticket = await stack.Client.RequestUploadAsync("told.bin", content.Length, UploadsClient.Sha256Of(content));
+        using var response = await OpenAsync(ticket.FileId);
+        var reading = EventStreamReader.ReadAllAsync(response);
+
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        var events = await reading.WaitAsync(Eventually.DefaultTimeout);
+
+        var stored = await stack.ScalarAsync("""
+            SELECT string_agg(id || ' ' || status || ' ' || (extract(epoch FROM at) * 1000000)::bigint || ' ' || coalesce(reason, '-'), ' | ' ORDER BY id)
+            FROM file_transitions WHERE file_id = @id
+            """, ("id", ticket.FileId));
+        var streamed = string.Join(" | ", events.Select(e =>
+            $"{e.EventId} {StatusNames.ToName(e.Data.Status)} {(e.Data.At - DateTimeOffset.UnixEpoch).Ticks / 10} {e.Data.Reason ?? "-"}"));
+        Assert.Equal(stored, streamed);
+    }
+
+    [Fact]
     public async Task A_late_subscriber_gets_the_final_state_and_the_stream_ends()
     {
         var fileId = await stack.Client.UploadAndConfirmAsync(UploadsClient.RandomBytes(100));
