@@ -22,6 +22,7 @@ public sealed class UploadConfirmations(
     UploadMetrics metrics,
     IOptions<UploadOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<UploadConfirmations> logger)
 {
     readonly UploadOptions options = options.Value;
@@ -41,6 +42,7 @@ public sealed class UploadConfirmations(
         {
             foreach (var upload in uploads)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = logger.BeginScope(UploadsTracing.FileScope(upload.FileId));
                 var (result, newlyUploaded) = await ConfirmOneAsync(tenantId, upload, cancellationToken);
                 metrics.Confirmed(result, newlyUploaded is not null);
@@ -61,8 +63,11 @@ public sealed class UploadConfirmations(
 
     async Task<(ConfirmationResult Result, FileRecord? NewlyUploaded)> ConfirmOneAsync(string tenantId, ConfirmedUpload upload, CancellationToken cancellationToken)
     {
+        // Once begun, a file's confirmation runs to its end even if its caller goes away (storage's forwarder gives up
+        // after five seconds): a write that landed is then published here, rather than found later by the reconciler.
+        // Only a shutdown stops it; no further file of the caller's list is begun.
         var (outcome, joined) = await confirming.RunAsync(
-            (tenantId, upload.FileId, upload.FileSize), ct => CheckAndMarkUploadedAsync(tenantId, upload, ct), cancellationToken);
+            (tenantId, upload.FileId, upload.FileSize), _ => CheckAndMarkUploadedAsync(tenantId, upload, lifetime.ApplicationStopping), cancellationToken);
         // Only the caller whose run moved the file publishes its FileUploaded.
         return joined ? (outcome.Result, null) : outcome;
     }
