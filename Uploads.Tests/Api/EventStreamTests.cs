@@ -12,7 +12,7 @@ namespace Uploads.Tests.Api;
 public sealed class EventStreamTests(UploadsStack stack)
 {
     [Fact]
-    public async Task A_subscriber_from_the_start_sees_every_transition_in_order_and_the_stream_ends()
+    public async Task A_subscriber_from_the_start_sees_every_transition_in_order_as_stored_and_the_stream_ends()
     {
         var content = UploadsClient.RandomBytes(5000);
         var ticket = await stack.Client.RequestUploadAsync("watched.bin", content.Length, UploadsClient.Sha256Of(content));
@@ -28,20 +28,7 @@ public sealed class EventStreamTests(UploadsStack stack)
         Assert.All(events, e => Assert.Equal(ticket.FileId, e.Data.FileId));
         var ids = events.Select(e => long.Parse(e.EventId!)).ToList();
         Assert.Equal(ids.Order(), ids);
-    }
-
-    [Fact]
-    public async Task Each_streamed_event_is_the_stored_transition_whether_it_came_from_a_notice_or_the_table()
-    {
-        var content = UploadsClient.RandomBytes(3000);
-        var ticket = await stack.Client.RequestUploadAsync("told.bin", content.Length, UploadsClient.Sha256Of(content));
-        using var response = await OpenAsync(ticket.FileId);
-        var reading = EventStreamReader.ReadAllAsync(response);
-
-        await UploadsClient.UploadToStorageAsync(ticket, content);
-        await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
-        var events = await reading.WaitAsync(Eventually.DefaultTimeout);
-
+        // The first event comes from the table, the rest (as a rule) from the notices: each is the stored transition.
         var stored = await stack.ScalarAsync("""
             SELECT string_agg(id || ' ' || status || ' ' || (extract(epoch FROM at) * 1000000)::bigint || ' ' || coalesce(reason, '-'), ' | ' ORDER BY id)
             FROM file_transitions WHERE file_id = @id
