@@ -111,23 +111,23 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             }
             : [];
         string[] ours = ["api", "worker", "postgres", "rabbitmq", "redis"];
-        var runs = new List<(double FilesPerSecond, int Failed, Dictionary<string, double> CpuMsPerFile)>();
+        var runs = new List<(double FilesPerSecond, IReadOnlyList<FailedFile> Failed, Dictionary<string, double> CpuMsPerFile)>();
         for (var run = 1; run <= settings.Repeats; run++)
         {
             var saturate = Task($"pipeline: saturation, run {run} of {settings.Repeats}");
             var cpuBefore = services.ToDictionary(s => s.Key, s => ServiceCpu.Of(s.Value));
             var (perSecond, failedFiles) = await Pipeline.SaturateAsync(target.Client, settings.PipelineFiles, d => Update(saturate, d));
             runs.Add((perSecond, failedFiles, services.ToDictionary(
-                s => s.Key, s => (ServiceCpu.Of(s.Value) - cpuBefore[s.Key]).TotalMilliseconds / (settings.PipelineFiles - failedFiles))));
+                s => s.Key, s => (ServiceCpu.Of(s.Value) - cpuBefore[s.Key]).TotalMilliseconds / (settings.PipelineFiles - failedFiles.Count))));
         }
 
         var files = Spread.Of(runs.Select(r => r.FilesPerSecond));
-        var (filesPerSecond, failed) = (files.Median, runs.Sum(r => r.Failed));
+        var (filesPerSecond, failed) = (files.Median, runs.SelectMany(r => r.Failed).ToList());
         double? cpuMsPerFile = services.Count > 0 ? Spread.Of(runs.Select(r => ours.Sum(name => r.CpuMsPerFile[name]))).Median : null;
         var cpuByService = services.Keys.ToDictionary(name => name, name => Spread.Of(runs.Select(r => r.CpuMsPerFile[name])).Median);
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
-        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed,
+        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed.Count, failed,
             filesPerSecond / report.Ceilings.StorageSmallFilesPerS, cpuMsPerFile, cpuByService, files.Range, settings.Repeats);
     }
 

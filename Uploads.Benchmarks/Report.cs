@@ -23,8 +23,10 @@ public sealed class Report
         double[] RequestsPerSRange, int Runs);
     /// <param name="CpuMsPerFile">CPU of the APIs, the workers, PostgreSQL, RabbitMQ and Redis over the saturation run, per file that synced.</param>
     /// <param name="CpuMsPerFileByService">The same for each service apart, storage and clamd included (medians of the runs).</param>
+    /// <param name="Failures">Each file of the saturation runs that did not reach SYNCED: where, why, and its state after the run.</param>
     public sealed record PipelineFigures(
-        double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles, double? RatioToStorageCeiling,
+        double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles, IReadOnlyList<Scenarios.FailedFile> Failures,
+        double? RatioToStorageCeiling,
         double? CpuMsPerFile, IReadOnlyDictionary<string, double> CpuMsPerFileByService, double[] FilesPerSRange, int Runs);
     /// <param name="WorkerPrivateMb">The worker's private (anonymous) memory at its highest, sampled: what is its own, not mapped files.</param>
     /// <param name="ApiPrivateMb">The same for the API, which streams the file back.</param>
@@ -94,6 +96,12 @@ public sealed class Report
                 string.Join(", ", pipeline.CpuMsPerFileByService.Select(s => $"{s.Key} {s.Value:N1}")) + " ms", "");
             table.AddRow("", $"confirm → SYNCED p50 / p99 at {pipeline.AtFilesPerS:N0} files/s",
                 $"{pipeline.ConfirmToSyncedP50Ms:N1} / {pipeline.ConfirmToSyncedP99Ms:N1} ms", "targets ≤ 25 / ≤ 100 ms");
+            foreach (var failure in pipeline.Failures)
+            {
+                table.AddRow("", Markup.Escape($"failed file {failure.FileId?.ToString() ?? "(none made)"}"),
+                    Markup.Escape($"in {failure.Step}: {failure.Error}"),
+                    Markup.Escape($"after the run: {failure.StatusAfterRun ?? "—"}{(failure.FailureReason is { } reason ? $" ({reason})" : "")}"));
+            }
         }
 
         if (Bigfile is { } big)

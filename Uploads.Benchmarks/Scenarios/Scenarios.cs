@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Net.Http.Json;
@@ -138,30 +139,52 @@ public static class Pipeline
 
     /// <summary>
     /// Files through request → form POST → confirm → SYNCED, as fast as they go: SYNCED files per second, and the files
-    /// that failed (a call timed out or was refused), which count against the rate instead of stalling the run.
+    /// that failed (a call timed out or was refused), which count against the rate instead of stalling the run; each
+    /// with the step it failed in and, when the API had made it, the file's state afterwards.
     /// </summary>
-    public static async Task<(double FilesPerSecond, int Failed)> SaturateAsync(BenchmarkClient client, int files, Action<double> progress)
+    public static async Task<(double FilesPerSecond, IReadOnlyList<FailedFile> Failed)> SaturateAsync(BenchmarkClient client, int files, Action<double> progress)
     {
         var content = RandomNumberGenerator.GetBytes(FileBytes);
         var clock = Stopwatch.StartNew();
         var done = 0;
-        var failed = 0;
+        var failed = new ConcurrentBag<(FileAttempt Attempt, string Error)>();
         await Parallel.ForEachAsync(Enumerable.Range(0, files), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (_, ct) =>
         {
+            var attempt = new FileAttempt();
             try
             {
                 using var perFile = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 perFile.CancelAfter(FileTimeout);
-                await OneFileAsync(client, content, clock, perFile.Token);
+                await OneFileAsync(client, content, clock, attempt, perFile.Token);
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException)
             {
-                Interlocked.Increment(ref failed);
+                failed.Add((attempt, ex.Message));
             }
 
             progress((double)Interlocked.Increment(ref done) / files);
         });
-        return ((files - failed) / clock.Elapsed.TotalSeconds, failed);
+        var rate = (files - failed.Count) / clock.Elapsed.TotalSeconds;
+        return (rate, [.. await Task.WhenAll(failed.Select(f => DescribeAsync(client, f.Attempt, f.Error)))]);
+    }
+
+    /// <summary>What became of a failed file: its state and reason once the run is over, read from the API.</summary>
+    static async Task<FailedFile> DescribeAsync(BenchmarkClient client, FileAttempt attempt, string error)
+    {
+        if (attempt.FileId is not { } fileId)
+        {
+            return new FailedFile(null, attempt.Step, error, null, null);
+        }
+
+        try
+        {
+            var file = (await client.Http.GetFromJsonAsync<JsonObject>($"/files/{fileId}"))!;
+            return new FailedFile(fileId, attempt.Step, error, file["status"]?.GetValue<string>(), file["failure_reason"]?.GetValue<string>());
+        }
+        catch (HttpRequestException lookup)
+        {
+            return new FailedFile(fileId, attempt.Step, error, $"unknown: {lookup.Message}", null);
+        }
     }
 
     static readonly TimeSpan FileTimeout = TimeSpan.FromSeconds(60);
@@ -171,21 +194,37 @@ public static class Pipeline
     {
         var content = RandomNumberGenerator.GetBytes(FileBytes);
         var clock = Stopwatch.StartNew();
-        return Load.AtRateAsync(async ct => await OneFileAsync(client, content, clock, ct), perSecond, settings.Duration, progress);
+        return Load.AtRateAsync(async ct => await OneFileAsync(client, content, clock, new FileAttempt(), ct), perSecond, settings.Duration, progress);
     }
 
-    static async Task<TimeSpan> OneFileAsync(BenchmarkClient client, byte[] content, Stopwatch clock, CancellationToken cancellationToken)
+    static async Task<TimeSpan> OneFileAsync(BenchmarkClient client, byte[] content, Stopwatch clock, FileAttempt attempt, CancellationToken cancellationToken)
     {
+        attempt.Step = "request";
         var ticket = await client.RequestUploadAsync("bench.bin", content.Length, cancellationToken);
         var fileId = Guid.Parse(ticket["file_id"]!.GetValue<string>());
+        attempt.FileId = fileId;
+        attempt.Step = "upload";
         await client.UploadAsync(ticket, new ByteArrayContent(content), cancellationToken);
+        attempt.Step = "watch";
         var settled = await client.WatchAsync(fileId, clock, cancellationToken);
         var confirmed = clock.Elapsed;
+        attempt.Step = "confirm";
         await client.ConfirmAsync(fileId, content.Length, cancellationToken);
+        attempt.Step = "wait for SYNCED";
         var (status, at) = await settled();
         return status == "SYNCED" ? at - confirmed : throw new InvalidOperationException($"File {fileId} ended {status}.");
     }
+
+    /// <summary>How far one file got: its id once the API made it, and the step under way.</summary>
+    sealed class FileAttempt
+    {
+        public Guid? FileId { get; set; }
+        public string Step { get; set; } = "";
+    }
 }
+
+/// <summary>A file of the pipeline that did not reach SYNCED: the step it failed in, why, and its state after the run.</summary>
+public sealed record FailedFile(Guid? FileId, string Step, string Error, string? StatusAfterRun, string? FailureReason);
 
 /// <param name="ScannerMegabytesPerSecond">clamd's own INSTREAM rate on as many bytes, in the same run; null against a running API.</param>
 public sealed record BigFileResult(
