@@ -46,7 +46,7 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
                 return new EventStreamOpening(null);
             }
 
-            return new EventStreamOpening(StreamAsync(tenantId, fileId, watch, [.. unseen.Select(TransitionNotice.Of)], TransitionNotice.Of(seen), cancellationToken));
+            return new EventStreamOpening(StreamAsync(tenantId, fileId, watch, unseen, seen, cancellationToken));
         }
         catch
         {
@@ -77,7 +77,7 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
             {
                 var change = await watch.WaitForChangeAsync(cancellationToken);
                 var next = (change.LookAgain ? null : TransitionNotice.FollowingOn(last, change.Notices))
-                    ?? (await ReadAsync(tenantId, fileId, last.Id, cancellationToken)).Select(TransitionNotice.Of).ToList();
+                    ?? await ReadAsync(tenantId, fileId, last.Id, cancellationToken);
                 foreach (var transition in next)
                 {
                     last = transition;
@@ -89,20 +89,20 @@ public sealed class FileEvents(UploadsDatabases databases, TransitionNotificatio
     }
 
     /// <summary>The transitions after <paramref name="afterId"/> in order, or, without it, only the latest.</summary>
-    async Task<List<FileTransition>> ReadAsync(string tenantId, Guid fileId, long? afterId, CancellationToken cancellationToken)
+    async Task<List<TransitionNotice>> ReadAsync(string tenantId, Guid fileId, long? afterId, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
         var transitions = Transitions(db, fileId);
         return afterId is { } after
-            ? await transitions.Where(t => t.Id > after).OrderBy(t => t.Id).ToListAsync(cancellationToken)
-            : await transitions.OrderByDescending(t => t.Id).Take(1).ToListAsync(cancellationToken);
+            ? await transitions.Where(t => t.Id > after).OrderBy(t => t.Id).Select(TransitionNotice.OfRow).ToListAsync(cancellationToken)
+            : await transitions.OrderByDescending(t => t.Id).Take(1).Select(TransitionNotice.OfRow).ToListAsync(cancellationToken);
     }
 
     /// <summary>The transition <paramref name="lastEventId"/> and those after it; null when it is not one of this file's.</summary>
-    async Task<List<FileTransition>?> ReadSinceAsync(string tenantId, Guid fileId, long lastEventId, CancellationToken cancellationToken)
+    async Task<List<TransitionNotice>?> ReadSinceAsync(string tenantId, Guid fileId, long lastEventId, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForTenantAsync(tenantId, cancellationToken);
-        var since = await Transitions(db, fileId).Where(t => t.Id >= lastEventId).OrderBy(t => t.Id).ToListAsync(cancellationToken);
+        var since = await Transitions(db, fileId).Where(t => t.Id >= lastEventId).OrderBy(t => t.Id).Select(TransitionNotice.OfRow).ToListAsync(cancellationToken);
         return since is [{ } seen, ..] && seen.Id == lastEventId ? since : null;
     }
 

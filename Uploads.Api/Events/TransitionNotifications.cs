@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 using System.Threading.Channels;
 using Npgsql;
@@ -33,7 +34,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
 
     public Watch WatchFile(Guid fileId)
     {
-        var watch = new Watch(self => Stop(self, fileId));
+        var watch = new Watch(self => Stop(self, fileId), keepsNotices: true);
         lock (gate)
         {
             if (!watchers.TryGetValue(fileId, out var watching))
@@ -47,7 +48,10 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
         return watch;
     }
 
-    /// <summary>Wakes up whenever any file may have moved: for views over many files, such as a batch's progress.</summary>
+    /// <summary>
+    /// Wakes up whenever any file may have moved: for views over many files, such as a batch's progress, which read what
+    /// they show (every wake-up says look again, and keeps no notices).
+    /// </summary>
     public Watch WatchAll()
     {
         var watch = new Watch(self =>
@@ -56,7 +60,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
             {
                 watchingAll.Remove(self);
             }
-        });
+        }, keepsNotices: false);
         lock (gate)
         {
             watchingAll.Add(watch);
@@ -144,7 +148,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
     /// Wakes up when the file may have moved (wake-ups coalesce: one pending is enough), with the transitions the notices
     /// carried since the last wake-up. Dispose to stop watching.
     /// </summary>
-    public sealed class Watch(Action<Watch> stop) : IDisposable
+    public sealed class Watch(Action<Watch> stop, bool keepsNotices) : IDisposable
     {
         /// <summary>Notices a watch keeps between two wake-ups; past that, the stream reads the table instead.</summary>
         const int MaxKept = 16;
@@ -159,7 +163,7 @@ public sealed class TransitionNotifications(IConfiguration configuration, ILogge
         {
             lock (gate)
             {
-                if (notice is null || told.Count == MaxKept)
+                if (notice is null || !keepsNotices || told.Count == MaxKept)
                 {
                     lookAgain = true;
                 }
@@ -233,8 +237,9 @@ public sealed record TransitionNotice(long Id, Guid FileId, FileStatus? FromStat
         return following;
     }
 
-    public static TransitionNotice Of(FileTransition transition) =>
-        new(transition.Id, transition.FileId, transition.FromStatus, transition.Status, transition.At, transition.Reason);
+    /// <summary>A stored transition as its notice, in a query: only these columns are read.</summary>
+    public static readonly Expression<Func<FileTransition, TransitionNotice>> OfRow = transition =>
+        new TransitionNotice(transition.Id, transition.FileId, transition.FromStatus, transition.Status, transition.At, transition.Reason);
 
     sealed record Payload(long? Id, Guid? FileId, string? FromStatus, string? Status, DateTimeOffset? At, string? Reason);
 }

@@ -83,7 +83,7 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
         }
 
         var file = moved.Metadata;
-        var version = file.GetProperties().Single(property => property.IsConcurrencyToken);
+        var version = VersionOf(file);
         var key = file.FindPrimaryKey()!.Properties.Single();
         var assignments = moved.Properties.Where(property => property.IsModified)
             .Select(property => $"{Column(property.Metadata)} = {Parameter(property.Metadata, property.CurrentValue)}");
@@ -124,10 +124,12 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
 
     static string Column(IProperty property) => property.GetColumnName();
 
+    static IProperty VersionOf(IEntityType file) => file.GetProperties().Single(property => property.IsConcurrencyToken);
+
     /// <summary>What SaveChanges does after a save: the file takes its new version, the added rows their keys, and all are unchanged.</summary>
     void Accept(UploadsDbContext db, EntityEntry moved, List<EntityEntry> added, List<(EntityEntry Entry, IProperty Key)> generatedKeys, object[] result)
     {
-        var version = moved.Metadata.GetProperties().Single(property => property.IsConcurrencyToken);
+        var version = VersionOf(moved.Metadata);
         moved.Property(version.Name).CurrentValue = result[0];
         foreach (var ((entry, key), index) in generatedKeys.Select((generated, index) => (generated, index)))
         {
