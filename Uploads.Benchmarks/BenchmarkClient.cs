@@ -26,6 +26,10 @@ public sealed class BenchmarkClient(Uri api, string token) : IDisposable
     /// <summary>The bearer token the benchmark calls with, for the command-line client it runs.</summary>
     public string Token => token;
 
+    /// <summary>Opens up to <paramref name="count"/> connections to the API (as many calls at once, each needing its own), kept for later calls.</summary>
+    public async Task OpenConnectionsAsync(int count) =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async _ => (await http.GetAsync("/alive")).Dispose()));
+
     public async Task<JsonObject> RequestUploadAsync(string filename, long size, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("/files/presigned-upload", new { filename, size }, Json, cancellationToken);

@@ -79,9 +79,12 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         var rate = Spread.Of(runs.Select(r => r.PerSecond));
         var latencies = Spread.MedianRun(runs, r => r.PerSecond).Latencies;
         var atRate = Task("presign: 1,000 requests/s");
-        var at1000 = await Presign.AtRateAsync(target.Client, 1000, settings, d => Update(atRate, d));
+        await target.Client.OpenConnectionsAsync(settings.OpenLoopConnections);
+        await Presign.AtRateAsync(target.Client, 1000, settings.OpenLoopWarmUp, _ => { });
+        var at1000 = await Presign.AtRateAsync(target.Client, 1000, settings.Duration, d => Update(atRate, d));
         var aliveAtRate = Task("ceiling: trivial endpoint at 1,000 requests/s");
-        var aliveAt1000 = await Ceilings.TrivialEndpointAtRateAsync(target.Client, 1000, settings, d => Update(aliveAtRate, d));
+        await Ceilings.TrivialEndpointAtRateAsync(target.Client, 1000, settings.OpenLoopWarmUp, _ => { });
+        var aliveAt1000 = await Ceilings.TrivialEndpointAtRateAsync(target.Client, 1000, settings.Duration, d => Update(aliveAtRate, d));
         report.Presign = new(rate.Median, latencies.Percentile(50), latencies.Percentile(99), latencies.Percentile(99.9), at1000.Percentile(99), aliveAt1000.Percentile(99),
             rate.Median / report.Ceilings.TrivialEndpointRps!.Value, rate.Range, settings.Repeats);
     }
