@@ -6,7 +6,7 @@ using Uploads.Infrastructure.Data;
 namespace Uploads.Api.Uploads;
 
 /// <summary>The file records behind both kinds of upload: the one way a PENDING file is made, and the digest look-ups of deduplication.</summary>
-public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock)
+public sealed class UploadRecords(UploadsDatabases databases, NewFileWriter newFiles, TimeProvider clock)
 {
     /// <summary>
     /// The file as it is now, its upload window first renewed for <paramref name="lifetime"/> when its URLs expired while
@@ -84,19 +84,18 @@ public sealed class UploadRecords(UploadsDatabases databases, TimeProvider clock
     }
 
     /// <summary>
-    /// Stores new PENDING files, of any tenants, in one transaction: all of them, or — when one of them collides with a
+    /// Stores new PENDING files, of any tenants, in one statement: all of them, or — when one of them collides with a
     /// row (a digest PENDING already, or a retried commit that had landed) — none, and the caller stores each alone.
     /// </summary>
     public async Task<GroupInsert> InsertPendingGroupAsync(IReadOnlyCollection<FileRecord> files, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForNewFilesAsync(cancellationToken);
-        db.Files.AddRange(files);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await newFiles.InsertAsync(db, files, cancellationToken);
             return GroupInsert.Stored;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return GroupInsert.Collided;
         }

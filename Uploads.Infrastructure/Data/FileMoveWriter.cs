@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using Uploads.Domain.Files;
 
 namespace Uploads.Infrastructure.Data;
@@ -119,10 +118,9 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
     }
 
     static bool IsGeneratedByTheDatabase(PropertyEntry property) =>
-        property.IsTemporary || property.Metadata.GetValueGenerationStrategy() is NpgsqlValueGenerationStrategy.IdentityAlwaysColumn
-            or NpgsqlValueGenerationStrategy.IdentityByDefaultColumn or NpgsqlValueGenerationStrategy.SerialColumn;
+        property.IsTemporary || StoreColumns.AreFilledByTheDatabase(property.Metadata);
 
-    static string Column(IProperty property) => property.GetColumnName();
+    static string Column(IProperty property) => StoreColumns.Name(property);
 
     static IProperty VersionOf(IEntityType file) => file.GetProperties().Single(property => property.IsConcurrencyToken);
 

@@ -39,6 +39,7 @@ public static class UploadsDatabaseExtensions
         builder.Services.AddSingleton<UploadsDatabases>();
         builder.Services.AddSingleton<SyncLeases>();
         builder.Services.AddSingleton<FileMoveWriter>();
+        builder.Services.AddSingleton<NewFileWriter>();
         builder.Services.AddSingleton<ClusterLocks>();
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
