@@ -49,9 +49,9 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
                 file.History[^1].Id);
         }
 
-        Assert.Equal(await RowsOfAsync(bySaveChanges), await RowsOfAsync(byOneStatement));
-        Assert.Contains("\"status\": \"EXPIRED\"", await RowsOfAsync(byOneStatement), StringComparison.Ordinal);
-        Assert.Contains("\"event_type\": \"file.expired\"", await RowsOfAsync(byOneStatement), StringComparison.Ordinal);
+        Assert.Equal(await stack.FileRowsAsJsonAsync(bySaveChanges), await stack.FileRowsAsJsonAsync(byOneStatement));
+        Assert.Contains("\"status\": \"EXPIRED\"", await stack.FileRowsAsJsonAsync(byOneStatement), StringComparison.Ordinal);
+        Assert.Contains("\"event_type\": \"file.expired\"", await stack.FileRowsAsJsonAsync(byOneStatement), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,12 +86,4 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
         await db.SaveChangesAsync();
         return id;
     }
-
-    /// <summary>The file's row, its history and its webhook messages as JSON, without what differs by nature between two files (ids, keys).</summary>
-    async Task<string> RowsOfAsync(Guid id) => (await stack.ScalarAsync("""
-        SELECT jsonb_build_object(
-            'file', (SELECT to_jsonb(f) - ARRAY['id', 'object_key', 'upload_key'] FROM files f WHERE f.id = @id),
-            'history', (SELECT jsonb_agg(to_jsonb(t) - ARRAY['id', 'file_id'] ORDER BY t.id) FROM file_transitions t WHERE t.file_id = @id),
-            'messages', (SELECT jsonb_agg(to_jsonb(m) - ARRAY['id', 'file_id', 'fanned_out_at']) FROM webhook_messages m WHERE m.file_id = @id))::text
-        """, ("id", id)))!.ToString()!;
 }

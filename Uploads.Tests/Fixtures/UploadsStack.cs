@@ -176,6 +176,17 @@ public sealed class UploadsStack : IAsyncLifetime
         return [.. (parts.Parts ?? []).Select(p => p.PartNumber ?? 0)];
     }
 
+    /// <summary>
+    /// A file's row, its history and its webhook messages as JSON, without the columns that differ by nature between
+    /// two files written alike (ids and keys, and <paramref name="alsoLeftOut"/>): to hold two ways of writing equal.
+    /// </summary>
+    public async Task<string> FileRowsAsJsonAsync(Guid fileId, params string[] alsoLeftOut) => (await ScalarAsync("""
+        SELECT jsonb_build_object(
+            'file', (SELECT to_jsonb(f) - (ARRAY['id', 'object_key'] || @left_out) FROM files f WHERE f.id = @id),
+            'history', (SELECT jsonb_agg(to_jsonb(t) - ARRAY['id', 'file_id'] ORDER BY t.id) FROM file_transitions t WHERE t.file_id = @id),
+            'messages', (SELECT jsonb_agg(to_jsonb(m) - ARRAY['id', 'file_id', 'fanned_out_at']) FROM webhook_messages m WHERE m.file_id = @id))::text
+        """, ("id", fileId), ("left_out", alsoLeftOut)))!.ToString()!;
+
     public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = OpenDatabase();
