@@ -130,7 +130,7 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         var cpuByService = services.Keys.ToDictionary(name => name, name => Spread.Of(runs.Select(r => r.CpuMsPerFile[name])).Median);
         var atRate = Task("pipeline: 50 files/s");
         var latencies = await Pipeline.AtRateAsync(target.Client, 50, settings, d => Update(atRate, d));
-        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed.Count, failed,
+        report.Pipeline = new(filesPerSecond, latencies.Percentile(50), latencies.Percentile(99), 50, failed,
             filesPerSecond / report.Ceilings.StorageSmallFilesPerS, cpuMsPerFile, cpuByService, files.Range, settings.Repeats);
     }
 

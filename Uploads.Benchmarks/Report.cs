@@ -25,9 +25,12 @@ public sealed class Report
     /// <param name="CpuMsPerFileByService">The same for each service apart, storage and clamd included (medians of the runs).</param>
     /// <param name="Failures">Each file of the saturation runs that did not reach SYNCED: where, why, and its state after the run.</param>
     public sealed record PipelineFigures(
-        double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, int FailedFiles, IReadOnlyList<Scenarios.FailedFile> Failures,
-        double? RatioToStorageCeiling,
-        double? CpuMsPerFile, IReadOnlyDictionary<string, double> CpuMsPerFileByService, double[] FilesPerSRange, int Runs);
+        double FilesPerS, double ConfirmToSyncedP50Ms, double ConfirmToSyncedP99Ms, double AtFilesPerS, IReadOnlyList<Scenarios.FailedFile> Failures,
+        double? RatioToStorageCeiling, double? CpuMsPerFile, IReadOnlyDictionary<string, double> CpuMsPerFileByService, double[] FilesPerSRange, int Runs)
+    {
+        public int FailedFiles => Failures.Count;
+    }
+
     /// <param name="WorkerPrivateMb">The worker's private (anonymous) memory at its highest, sampled: what is its own, not mapped files.</param>
     /// <param name="ApiPrivateMb">The same for the API, which streams the file back.</param>
     public sealed record BigFileFigures(
