@@ -21,7 +21,7 @@ public static class DependencyOutage
                 or RedisConnectionException or HttpRequestException
                 or AmazonServiceException { StatusCode: >= System.Net.HttpStatusCode.InternalServerError }
                 or AmazonClientException
-                // A group of upload requests was not stored, whatever the cause: each of them may be sent again.
+                // A group commit's write was not made, whatever the cause: each of its requests may be sent again.
                 or GroupCommitFailedException)
             {
                 return true;

@@ -17,7 +17,7 @@ namespace Uploads.Api.Uploads;
 public sealed class UploadConfirmations(
     UploadsDatabases databases,
     ObjectStorage storage,
-    FileMoveWriter moves,
+    FileMoveGroupCommit moves,
     IBus publisher,
     UploadMetrics metrics,
     IOptions<UploadOptions> options,
@@ -31,31 +31,30 @@ public sealed class UploadConfirmations(
     readonly SingleFlight<(string Tenant, Guid FileId, long? ClaimedSize), (ConfirmationResult Result, FileRecord? NewlyUploaded)> confirming = new();
 
     /// <summary>
-    /// Confirms each file on its own (one file's problem does not fail the others), then publishes one
-    /// <c>FileUploaded</c> per file that became UPLOADED — also when a later file threw.
+    /// Confirms each file on its own (one file's problem does not fail the others), several side by side so that their
+    /// writes share commits, then publishes one <c>FileUploaded</c> per file that became UPLOADED — also when another
+    /// file threw.
     /// </summary>
     public async Task<IReadOnlyList<ConfirmationResult>> ConfirmAsync(string tenantId, IReadOnlyList<ConfirmedUpload> uploads, CancellationToken cancellationToken)
     {
-        var results = new List<ConfirmationResult>(uploads.Count);
-        var uploaded = new List<FileRecord>();
+        var results = new ConfirmationResult[uploads.Count];
+        var uploaded = new FileRecord?[uploads.Count];
+        var sideBySide = new ParallelOptions { MaxDegreeOfParallelism = options.ConfirmationsSideBySide, CancellationToken = cancellationToken };
         try
         {
-            foreach (var upload in uploads)
+            await Parallel.ForEachAsync(Enumerable.Range(0, uploads.Count), sideBySide, async (index, _) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                var upload = uploads[index];
                 using var scope = logger.BeginScope(UploadsTracing.FileScope(upload.FileId));
                 var (result, newlyUploaded) = await ConfirmOneAsync(tenantId, upload, cancellationToken);
                 metrics.Confirmed(result, newlyUploaded is not null);
-                results.Add(result);
-                if (newlyUploaded is not null)
-                {
-                    uploaded.Add(newlyUploaded);
-                }
-            }
+                results[index] = result;
+                uploaded[index] = newlyUploaded;
+            });
         }
         finally
         {
-            await PublishUploadedAsync(uploaded);
+            await PublishUploadedAsync(uploaded.OfType<FileRecord>().ToList());
         }
 
         return results;
@@ -110,7 +109,7 @@ public sealed class UploadConfirmations(
                 file.MarkUploaded(storedSize, now);
             }
 
-            if (!await moves.TrySaveAsync(db, file, cancellationToken))
+            if (!await moves.TrySaveAsync(db, file))
             {
                 continue;
             }

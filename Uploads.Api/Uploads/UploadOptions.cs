@@ -40,7 +40,7 @@ public sealed class UploadOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>The most upload requests one write of the group commit stores together (<see cref="PendingFileGroupCommit"/>).</summary>
+    /// <summary>The most writes one group of a group commit carries: upload requests (<see cref="PendingFileGroupCommit"/>), confirmed files (<see cref="FileMoveGroupCommit"/>).</summary>
     [Range(1, 1000)]
     public int GroupCommitMaxFiles { get; set; } = 100;
 
@@ -50,6 +50,10 @@ public sealed class UploadOptions
 
     [Range(1, 1000)]
     public int MaxFilesPerConfirmation { get; set; } = 100;
+
+    /// <summary>How many files of one confirmation are checked and written side by side (their writes then share commits).</summary>
+    [Range(1, 64)]
+    public int ConfirmationsSideBySide { get; set; } = 8;
 
     /// <summary>Filename extensions a file may have (<c>.csv</c>, compared without case); empty allows any.</summary>
     public string[] AllowedExtensions { get; set; } = [];

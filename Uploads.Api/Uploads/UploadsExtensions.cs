@@ -21,6 +21,8 @@ public static class UploadsExtensions
         builder.Services.AddSingleton<UploadRecords>();
         builder.Services.AddSingleton<PendingFileGroupCommit>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PendingFileGroupCommit>());
+        builder.Services.AddSingleton<FileMoveGroupCommit>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<FileMoveGroupCommit>());
         builder.Services.AddSingleton<PresignedUploads>();
         builder.Services.AddSingleton<MultipartUploads>();
         builder.Services.AddSingleton<UploadConfirmations>();

@@ -13,6 +13,7 @@ namespace Uploads.Infrastructure.Data;
 /// (and a round trip more for its commit): the file's changed columns, on condition that the row is still the version
 /// that was read, and the rows the move added (its history, the outbox's webhook message), written only if the file
 /// was. What is written is what <c>SaveChanges</c> would write, from the same change tracker and the same model.
+/// Several files' moves go together as a batch of such statements: one round trip and one commit for all of them.
 /// </summary>
 public sealed class FileMoveWriter(FileTransitionMetrics metrics)
 {
@@ -20,51 +21,95 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
     /// Writes the changes tracked on <paramref name="db"/>, which must be <paramref name="file"/>'s move and nothing else;
     /// false, with nothing written, when the file changed since it was read (as a <see cref="DbUpdateConcurrencyException"/> would say).
     /// </summary>
-    public async Task<bool> TrySaveAsync(UploadsDbContext db, FileRecord file, CancellationToken cancellationToken)
+    public async Task<bool> TrySaveAsync(UploadsDbContext db, FileRecord file, CancellationToken cancellationToken) =>
+        (await TrySaveAllAsync([new FileMove(db, file)], cancellationToken))[0];
+
+    /// <summary>
+    /// Writes each move as <see cref="TrySaveAsync"/> does, all in one round trip and one transaction; for each, whether it
+    /// was saved. A move whose file changed since it was read is not saved and does not hold back the others; a statement
+    /// that fails fails the whole batch, with nothing of it written. Each move is tracked on a context of its own; several
+    /// are saved together only one per file, and outside transactions.
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> TrySaveAllAsync(IReadOnlyList<FileMove> moves, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.DetectChanges();
-        WebhookOutbox.Announce(db);
-        var moved = db.Entry(file);
-        var added = db.ChangeTracker.Entries().Where(entry => entry.State == EntityState.Added).ToList();
-        if (db.ChangeTracker.Entries().Any(entry => entry.Entity != file && entry.State is EntityState.Modified or EntityState.Deleted)
-            || moved.State != EntityState.Modified)
+        ArgumentOutOfRangeException.ThrowIfZero(moves.Count);
+        if (moves.Count > 1 && (moves.DistinctBy(move => move.File.Id).Count() != moves.Count
+            || moves.Any(move => move.Db.Database.CurrentTransaction is not null)))
         {
-            throw new InvalidOperationException($"Only a move of file {file.Id} can be saved in one statement: the context tracks other changes, or none.");
+            throw new InvalidOperationException("Moves are saved together only one per file, and outside transactions of their own.");
         }
 
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var (sql, generatedKeys) = Statement(command, moved, added);
-        command.CommandText = sql;
-        var strategy = db.Database.CreateExecutionStrategy();
-        var result = await strategy.ExecuteAsync(async () =>
+        var database = moves[0].Db.Database;
+        var statements = new List<PreparedMove>();
+        var strategy = database.CreateExecutionStrategy();
+        var results = await strategy.ExecuteAsync(async () =>
         {
-            await db.Database.OpenConnectionAsync(cancellationToken);
+            await database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                if (!await reader.ReadAsync(cancellationToken))
+                // Built anew for each attempt: a batch executed again after a failure can lack its parameters' binding (npgsql/npgsql#5748).
+                await using var batch = database.GetDbConnection().CreateBatch();
+                batch.Transaction = database.CurrentTransaction?.GetDbTransaction();
+                statements = moves.Select(move => Prepare(move, batch)).ToList();
+                var rows = new object[]?[moves.Count];
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                for (var index = 0; index < rows.Length; index++)
                 {
-                    return null;
+                    if (index > 0)
+                    {
+                        await reader.NextResultAsync(cancellationToken);
+                    }
+
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        rows[index] = new object[reader.FieldCount];
+                        reader.GetValues(rows[index]!);
+                    }
                 }
 
-                var values = new object[reader.FieldCount];
-                reader.GetValues(values);
-                return values;
+                return rows;
             }
             finally
             {
-                await db.Database.CloseConnectionAsync();
+                await database.CloseConnectionAsync();
             }
         });
 
-        if (result is null)
+        for (var index = 0; index < moves.Count; index++)
         {
-            return false;
+            if (results[index] is { } row)
+            {
+                Accept(moves[index].Db, statements[index], row);
+            }
         }
 
-        Accept(db, moved, added, generatedKeys, result);
-        return true;
+        return results.Select(row => row is not null).ToList();
+    }
+
+    /// <summary>Checks that <paramref name="move"/>'s context holds its move and nothing else, and adds its statement to <paramref name="batch"/>.</summary>
+    static PreparedMove Prepare(FileMove move, DbBatch batch)
+    {
+        var db = move.Db;
+        db.ChangeTracker.DetectChanges();
+        WebhookOutbox.Announce(db);
+        var moved = db.Entry(move.File);
+        var added = db.ChangeTracker.Entries().Where(entry => entry.State == EntityState.Added).ToList();
+        if (db.ChangeTracker.Entries().Any(entry => entry.Entity != move.File && entry.State is EntityState.Modified or EntityState.Deleted)
+            || moved.State != EntityState.Modified)
+        {
+            throw new InvalidOperationException($"Only a move of file {move.File.Id} can be saved in one statement: the context tracks other changes, or none.");
+        }
+
+        // EF Core makes its parameters for a command; the batch's statement takes them over.
+        using var scratch = batch.Connection!.CreateCommand();
+        var (sql, generatedKeys) = Statement(scratch, moved, added);
+        var parameters = scratch.Parameters.Cast<DbParameter>().ToArray();
+        scratch.Parameters.Clear();
+        var statement = batch.CreateBatchCommand();
+        statement.CommandText = sql;
+        statement.Parameters.AddRange(parameters);
+        batch.BatchCommands.Add(statement);
+        return new PreparedMove(moved, added, generatedKeys);
     }
 
     /// <summary>
@@ -125,8 +170,9 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
     static IProperty VersionOf(IEntityType file) => file.GetProperties().Single(property => property.IsConcurrencyToken);
 
     /// <summary>What SaveChanges does after a save: the file takes its new version, the added rows their keys, and all are unchanged.</summary>
-    void Accept(UploadsDbContext db, EntityEntry moved, List<EntityEntry> added, List<(EntityEntry Entry, IProperty Key)> generatedKeys, object[] result)
+    void Accept(UploadsDbContext db, PreparedMove move, object[] result)
     {
+        var (moved, added, generatedKeys) = move;
         var version = VersionOf(moved.Metadata);
         moved.Property(version.Name).CurrentValue = result[0];
         foreach (var ((entry, key), index) in generatedKeys.Select((generated, index) => (generated, index)))
@@ -141,4 +187,9 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
             metrics.Entered(transition.Status);
         }
     }
+
+    sealed record PreparedMove(EntityEntry Moved, List<EntityEntry> Added, List<(EntityEntry Entry, IProperty Key)> GeneratedKeys);
 }
+
+/// <summary>A file's move, tracked on <paramref name="Db"/> and not yet saved.</summary>
+public sealed record FileMove(UploadsDbContext Db, FileRecord File);

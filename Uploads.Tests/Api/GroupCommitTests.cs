@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Uploads;
+using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
@@ -57,12 +58,17 @@ public sealed class GroupCommitTests(UploadsStack stack)
         Assert.Equal(100, confirmation.Confirmed);
         confirmation = await client.ConfirmAsync(tickets.Skip(100).Select(t => (t.FileId, 6L)).ToArray());
         Assert.Equal(100, confirmation.Confirmed);
+
+        // The files of one confirmation are written side by side, and their moves share commits too.
+        var confirmations = await stack.CountAsync(
+            "SELECT count(DISTINCT xmin::text) FROM file_transitions WHERE status = 'UPLOADED' AND file_id = ANY(@ids)", ("ids", tickets.Select(t => t.FileId).ToArray()));
+        Assert.InRange(confirmations, 1, 199);
     }
 
     [Fact]
     public async Task A_group_whose_write_fails_fails_every_caller_in_it_and_stores_none_of_them()
     {
-        await using var refusal = await RefuseInsertsAsync();
+        await using var refusal = await stack.RefuseInsertsAsync("files", $"NEW.filename LIKE '{RefusedPrefix}%'");
         await using var services = GroupCommitServices();
         var groupCommit = services.GetRequiredService<PendingFileGroupCommit>();
         var records = services.GetRequiredService<UploadRecords>();
@@ -70,7 +76,7 @@ public sealed class GroupCommitTests(UploadsStack stack)
 
         // Nine requests that are fine, and one the database refuses, in one group.
         var group = Enumerable.Range(0, 10)
-            .Select(i => new PendingWrite(records.NewPending("group-tenant", records.Allocate("group-tenant"),
+            .Select(i => new GroupedWrite<FileRecord, bool>(records.NewPending("group-tenant", records.Allocate("group-tenant"),
                 new ValidatedUpload(i == 4 ? $"{RefusedPrefix}{run}.txt" : $"{run}-{i}.txt", null, "text/plain", 6, null),
                 TimeSpan.FromMinutes(5), multipartUploadId: null)))
             .ToList();
@@ -78,7 +84,7 @@ public sealed class GroupCommitTests(UploadsStack stack)
 
         foreach (var write in group)
         {
-            var failure = await Assert.ThrowsAsync<GroupCommitFailedException>(() => write.Stored.Task);
+            var failure = await Assert.ThrowsAsync<GroupCommitFailedException>(() => write.Outcome.Task);
             Assert.Contains("refused by the test", failure.InnerException?.ToString());
         }
 
@@ -88,7 +94,7 @@ public sealed class GroupCommitTests(UploadsStack stack)
     [Fact]
     public async Task Upload_requests_whose_group_is_not_stored_get_503_and_no_url()
     {
-        await using var refusal = await RefuseInsertsAsync();
+        await using var refusal = await stack.RefuseInsertsAsync("files", $"NEW.filename LIKE '{RefusedPrefix}%'");
         var client = stack.ClientFor($"group-{Guid.NewGuid():N}");
         var run = Guid.NewGuid().ToString("N");
 
@@ -105,26 +111,6 @@ public sealed class GroupCommitTests(UploadsStack stack)
         }
 
         Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM files WHERE filename LIKE @run", ("run", $"%{run}%")));
-    }
-
-    /// <summary>Until disposed, PostgreSQL refuses (raises on) every insert of a file named with <see cref="RefusedPrefix"/>, and only those.</summary>
-    async Task<IAsyncDisposable> RefuseInsertsAsync()
-    {
-        await stack.ExecuteAsync($"""
-            CREATE OR REPLACE FUNCTION refuse_test_inserts() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.filename LIKE '{RefusedPrefix}%' THEN RAISE EXCEPTION 'refused by the test'; END IF;
-                RETURN NEW;
-            END $$;
-            CREATE OR REPLACE TRIGGER refuse_test_inserts BEFORE INSERT ON files FOR EACH ROW EXECUTE FUNCTION refuse_test_inserts();
-            """);
-        return new Refusal(stack);
-    }
-
-    sealed class Refusal(UploadsStack stack) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() =>
-            await stack.ExecuteAsync("DROP TRIGGER refuse_test_inserts ON files; DROP FUNCTION refuse_test_inserts();");
     }
 
     ServiceProvider GroupCommitServices() => stack.DatabaseServices(services => services

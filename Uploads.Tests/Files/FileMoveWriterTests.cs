@@ -6,7 +6,7 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Files;
 
-/// <summary><see cref="FileMoveWriter"/> against PostgreSQL: the one statement writes what EF Core's SaveChanges writes, or nothing.</summary>
+/// <summary><see cref="FileMoveWriter"/> against PostgreSQL: the one statement writes what EF Core's SaveChanges writes, or nothing; several go in one transaction.</summary>
 [Collection(StackCollection.Name)]
 public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
 {
@@ -26,7 +26,7 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
         await using var services = stack.DatabaseServices();
         var databases = services.GetRequiredService<UploadsDatabases>();
         var now = DateTimeOffset.UtcNow;
-        var (bySaveChanges, byOneStatement) = (await PendingFileAsync(databases, now), await PendingFileAsync(databases, now));
+        var (bySaveChanges, byOneStatement) = (await PendingFiles.StoreAsync(databases, Tenant, now), await PendingFiles.StoreAsync(databases, Tenant, now));
 
         await using (var db = await databases.ForTenantAsync(Tenant, CancellationToken.None))
         {
@@ -61,7 +61,7 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
         var databases = services.GetRequiredService<UploadsDatabases>();
         var writer = services.GetRequiredService<FileMoveWriter>();
         var now = DateTimeOffset.UtcNow;
-        var id = await PendingFileAsync(databases, now);
+        var id = await PendingFiles.StoreAsync(databases, Tenant, now);
         await using var confirming = await databases.ForTenantAsync(Tenant, CancellationToken.None);
         await using var expiring = await databases.ForTenantAsync(Tenant, CancellationToken.None);
         var confirmed = await confirming.Files.SingleAsync(f => f.Id == id);
@@ -77,13 +77,85 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
         Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM webhook_messages WHERE file_id = @id", ("id", id)));
     }
 
-    /// <summary>A PENDING file whose upload window is an hour long: the stack's reconciler leaves it to the test.</summary>
-    static async Task<Guid> PendingFileAsync(UploadsDatabases databases, DateTimeOffset now)
+    [Fact]
+    public async Task Moves_saved_together_share_one_transaction_and_a_move_whose_file_changed_holds_back_none_of_the_others()
     {
-        var id = Guid.CreateVersion7();
-        await using var db = await databases.ForTenantAsync(Tenant, CancellationToken.None);
-        db.Files.Add(FileRecord.Request(id, Tenant, "moved.txt", null, "text/plain", ObjectKeys.For(Tenant, id), 6, null, now.AddHours(1), now));
-        await db.SaveChangesAsync();
-        return id;
+        await using var services = stack.DatabaseServices();
+        var databases = services.GetRequiredService<UploadsDatabases>();
+        var writer = services.GetRequiredService<FileMoveWriter>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = new[] { await PendingFiles.StoreAsync(databases, Tenant, now), await PendingFiles.StoreAsync(databases, Tenant, now), await PendingFiles.StoreAsync(databases, Tenant, now) };
+        var contexts = new List<UploadsDbContext>();
+        try
+        {
+            var moves = new List<FileMove>();
+            foreach (var id in ids)
+            {
+                var db = await databases.ForTenantAsync(Tenant, CancellationToken.None);
+                contexts.Add(db);
+                var file = await db.Files.SingleAsync(f => f.Id == id);
+                // The last is announced to webhooks: its move adds an outbox message as well as its history row.
+                if (id == ids[^1])
+                {
+                    file.MarkExpired(now);
+                }
+                else
+                {
+                    file.MarkUploaded(6, now);
+                }
+
+                moves.Add(new FileMove(db, file));
+            }
+
+            // The second file changes after it was read: its move is from a version that is no longer the row's.
+            await stack.ExecuteAsync("UPDATE files SET filename = 'renamed.txt' WHERE id = @id", ("id", ids[1]));
+
+            Assert.Equal([true, false, true], await writer.TrySaveAllAsync(moves, CancellationToken.None));
+
+            Assert.Equal(["UPLOADED", "PENDING", "EXPIRED"], await Task.WhenAll(ids.Select(async id =>
+                (string)(await stack.ScalarAsync("SELECT status FROM files WHERE id = @id", ("id", id)))!)));
+            Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM file_transitions WHERE file_id = @id AND status <> 'PENDING'", ("id", ids[1])));
+            Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM webhook_messages WHERE file_id = @id", ("id", ids[2])));
+            Assert.Equal(1, await stack.CountAsync(
+                "SELECT count(DISTINCT xmin::text) FROM file_transitions WHERE file_id = ANY(@ids) AND status <> 'PENDING'", ("ids", ids)));
+            Assert.False(contexts[0].ChangeTracker.HasChanges());
+            Assert.False(contexts[2].ChangeTracker.HasChanges());
+            Assert.True(contexts[1].ChangeTracker.HasChanges());
+        }
+        finally
+        {
+            foreach (var db in contexts)
+            {
+                await db.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Moves_saved_together_of_which_one_fails_write_none_of_them()
+    {
+        await using var services = stack.DatabaseServices();
+        var databases = services.GetRequiredService<UploadsDatabases>();
+        var now = DateTimeOffset.UtcNow;
+        var ids = new[] { await PendingFiles.StoreAsync(databases, Tenant, now), await PendingFiles.StoreAsync(databases, Tenant, now) };
+        await using var first = await databases.ForTenantAsync(Tenant, CancellationToken.None);
+        await using var second = await databases.ForTenantAsync(Tenant, CancellationToken.None);
+        var moves = new List<FileMove>();
+        foreach (var (db, id) in new[] { (first, ids[0]), (second, ids[1]) })
+        {
+            var file = await db.Files.SingleAsync(f => f.Id == id);
+            file.MarkUploaded(6, now);
+            moves.Add(new FileMove(db, file));
+        }
+
+        // A history row PostgreSQL refuses, for the second file only.
+        await using (await stack.RefuseInsertsAsync("file_transitions", $"NEW.file_id = '{ids[1]}'"))
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => services.GetRequiredService<FileMoveWriter>().TrySaveAllAsync(moves, CancellationToken.None));
+            Assert.Contains("refused by the test", failure.ToString());
+        }
+
+        Assert.Equal(2, await stack.CountAsync("SELECT count(*) FROM files WHERE id = ANY(@ids) AND status = 'PENDING'", ("ids", ids)));
+        Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM file_transitions WHERE file_id = ANY(@ids) AND status <> 'PENDING'", ("ids", ids)));
     }
 }

@@ -146,6 +146,29 @@ public sealed class UploadsStack : IAsyncLifetime
         return builder.Services.BuildServiceProvider();
     }
 
+    /// <summary>
+    /// Until disposed, PostgreSQL refuses (raises "refused by the test" on) every insert into <paramref name="table"/> of
+    /// a row for which <paramref name="condition"/>, over <c>NEW</c>, holds, and only those.
+    /// </summary>
+    public async Task<IAsyncDisposable> RefuseInsertsAsync(string table, string condition)
+    {
+        var name = $"refuse_test_inserts_{table}";
+        await ExecuteAsync($"""
+            CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF {condition} THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE OR REPLACE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();
+            """);
+        return new Refusal(this, $"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();");
+    }
+
+    sealed class Refusal(UploadsStack stack, string undo) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await stack.ExecuteAsync(undo);
+    }
+
     public NpgsqlConnection OpenDatabase()
     {
         // Unpooled: a test may restart PostgreSQL, which would leave pooled connections dead.
