@@ -22,27 +22,28 @@ public sealed class FileMoveGroupCommit(FileMoveWriter moves, IOptions<UploadOpt
 
     protected override async Task WriteGroupAsync(IReadOnlyList<GroupedWrite<FileMove, bool>> group, CancellationToken cancellationToken)
     {
-        // Two moves of one file never share a batch: the second waits for a round of its own, and then finds the file changed.
-        foreach (var round in group.GroupBy(write => write.Item.File.Id)
-                     .SelectMany(moves => moves.Select((write, round) => (write, round)))
-                     .GroupBy(entry => entry.round, entry => entry.write)
-                     .Select(round => round.ToList()))
+        // Two moves of one file never share a batch: the later one goes in a batch of its own, and finds the file changed.
+        var batches = group.GroupBy(write => write.Item.File.Id)
+            .SelectMany(ofOneFile => ofOneFile.Select((write, turn) => (write, turn)))
+            .GroupBy(entry => entry.turn, entry => entry.write)
+            .Select(batch => batch.ToList());
+        foreach (var batch in batches)
         {
             try
             {
-                var saved = await moves.TrySaveAllAsync(round.Select(write => write.Item).ToList(), cancellationToken);
-                foreach (var (write, index) in round.Select((write, index) => (write, index)))
+                var saved = await moves.TrySaveAllAsync(batch.Select(write => write.Item).ToList(), cancellationToken);
+                foreach (var (write, index) in batch.Select((write, index) => (write, index)))
                 {
                     write.Outcome.TrySetResult(saved[index]);
                 }
             }
-            catch (Exception ex) when (round.Count == 1)
+            catch (Exception ex) when (batch.Count == 1)
             {
-                round[0].Outcome.TrySetException(ex);
+                batch[0].Outcome.TrySetException(ex);
             }
             catch (Exception)
             {
-                await Task.WhenAll(round.Select(write => WriteAloneAsync(write, cancellationToken)));
+                await Task.WhenAll(batch.Select(write => WriteAloneAsync(write, cancellationToken)));
             }
         }
     }
