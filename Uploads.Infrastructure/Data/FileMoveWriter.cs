@@ -40,9 +40,8 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
         }
 
         var database = moves[0].Db.Database;
-        var statements = new List<PreparedMove>();
         var strategy = database.CreateExecutionStrategy();
-        var results = await strategy.ExecuteAsync(async () =>
+        var (statements, results) = await strategy.ExecuteAsync(async () =>
         {
             await database.OpenConnectionAsync(cancellationToken);
             try
@@ -50,7 +49,7 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
                 // Built anew for each attempt: a batch executed again after a failure can lack its parameters' binding (npgsql/npgsql#5748).
                 await using var batch = database.GetDbConnection().CreateBatch();
                 batch.Transaction = database.CurrentTransaction?.GetDbTransaction();
-                statements = moves.Select(move => Prepare(move, batch)).ToList();
+                var statements = moves.Select(move => Prepare(move, batch)).ToList();
                 var rows = new object[]?[moves.Count];
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 for (var index = 0; index < rows.Length; index++)
@@ -67,7 +66,7 @@ public sealed class FileMoveWriter(FileTransitionMetrics metrics)
                     }
                 }
 
-                return rows;
+                return (statements, rows);
             }
             finally
             {

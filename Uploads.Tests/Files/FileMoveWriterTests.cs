@@ -72,7 +72,7 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
 
         Assert.True(await writer.TrySaveAsync(confirming, confirmed, CancellationToken.None));
         Assert.False(await writer.TrySaveAsync(expiring, expired, CancellationToken.None));
-        Assert.Equal("UPLOADED", await stack.ScalarAsync("SELECT status FROM files WHERE id = @id", ("id", id)));
+        Assert.Equal("UPLOADED", await stack.StateAfterFirstMoveAsync(id));
         Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM file_transitions WHERE file_id = @id AND status = 'EXPIRED'", ("id", id)));
         Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM webhook_messages WHERE file_id = @id", ("id", id)));
     }
@@ -112,8 +112,8 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
 
             Assert.Equal([true, false, true], await writer.TrySaveAllAsync(moves, CancellationToken.None));
 
-            Assert.Equal(["UPLOADED", "PENDING", "EXPIRED"], await Task.WhenAll(ids.Select(async id =>
-                (string)(await stack.ScalarAsync("SELECT status FROM files WHERE id = @id", ("id", id)))!)));
+            // An UPLOADED file is the stack's worker's to take further at once (with no object, to FAILED): read what the write did.
+            Assert.Equal(["UPLOADED", "PENDING", "EXPIRED"], await Task.WhenAll(ids.Select(stack.StateAfterFirstMoveAsync)));
             Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM file_transitions WHERE file_id = @id AND status <> 'PENDING'", ("id", ids[1])));
             Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM webhook_messages WHERE file_id = @id", ("id", ids[2])));
             Assert.Equal(1, await stack.CountAsync(
@@ -140,13 +140,7 @@ public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
         var ids = new[] { await PendingFiles.StoreAsync(databases, Tenant, now), await PendingFiles.StoreAsync(databases, Tenant, now) };
         await using var first = await databases.ForTenantAsync(Tenant, CancellationToken.None);
         await using var second = await databases.ForTenantAsync(Tenant, CancellationToken.None);
-        var moves = new List<FileMove>();
-        foreach (var (db, id) in new[] { (first, ids[0]), (second, ids[1]) })
-        {
-            var file = await db.Files.SingleAsync(f => f.Id == id);
-            file.MarkUploaded(6, now);
-            moves.Add(new FileMove(db, file));
-        }
+        var moves = new List<FileMove> { await PendingFiles.UploadedMoveAsync(first, ids[0], now), await PendingFiles.UploadedMoveAsync(second, ids[1], now) };
 
         // A history row PostgreSQL refuses, for the second file only.
         await using (await stack.RefuseInsertsAsync("file_transitions", $"NEW.file_id = '{ids[1]}'"))

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
 
@@ -13,5 +14,13 @@ public static class PendingFiles
         db.Files.Add(FileRecord.Request(id, tenant, "pending.txt", null, "text/plain", ObjectKeys.For(tenant, id), 6, null, now.AddHours(1), now));
         await db.SaveChangesAsync();
         return id;
+    }
+
+    /// <summary>The stored file <paramref name="id"/>, read through <paramref name="db"/> and moved to UPLOADED there (six bytes), not yet saved.</summary>
+    public static async Task<FileMove> UploadedMoveAsync(UploadsDbContext db, Guid id, DateTimeOffset now)
+    {
+        var file = await db.Files.SingleAsync(f => f.Id == id);
+        file.MarkUploaded(6, now);
+        return new FileMove(db, file);
     }
 }

@@ -210,6 +210,14 @@ public sealed class UploadsStack : IAsyncLifetime
             'messages', (SELECT jsonb_agg(to_jsonb(m) - ARRAY['id', 'file_id', 'fanned_out_at']) FROM webhook_messages m WHERE m.file_id = @id))::text
         """, ("id", fileId), ("left_out", alsoLeftOut)))!.ToString()!;
 
+    /// <summary>
+    /// The state a file's first move out of PENDING took it to, or PENDING while it has not moved: what a test's write
+    /// did, whatever the stack's worker and reconciler did with the file after it.
+    /// </summary>
+    public async Task<string> StateAfterFirstMoveAsync(Guid fileId) => (string)(await ScalarAsync("""
+        SELECT COALESCE((SELECT status FROM file_transitions WHERE file_id = @id AND status <> 'PENDING' ORDER BY id LIMIT 1), 'PENDING')
+        """, ("id", fileId)))!;
+
     public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = OpenDatabase();
