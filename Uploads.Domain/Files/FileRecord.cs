@@ -209,8 +209,8 @@ public sealed class FileRecord : IListedNewestFirst
     /// <inheritdoc cref="FileRules.ClaimableAt"/>
     public bool CanBeClaimed(DateTimeOffset now) => FileRules.ClaimableAt.IsMetBy(this, now);
 
-    /// <inheritdoc cref="FileRules.HeldBy"/>
-    public bool IsHeldBy(Guid claim) => FileRules.HeldBy.IsMetBy(this, claim);
+    /// <summary>The file is being synced under this claim (<see cref="FileRules.HeldByOneOf"/>).</summary>
+    public bool IsHeldBy(Guid claim) => FileRules.HeldByOneOf.IsMetBy(this, [claim]);
 
     /// <summary>SYNCED; thumbnails and metadata become due when the file is of a kind that has them (<see cref="DerivativeSources"/>).</summary>
     public void MarkSynced(string sha256, DateTimeOffset now)

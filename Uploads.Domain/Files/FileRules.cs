@@ -14,9 +14,12 @@ public static class FileRules
     public static readonly FileRule<DateTimeOffset> ClaimableAt = new((file, now) =>
         file.Status == FileStatus.Uploaded || (file.Status == FileStatus.Syncing && file.SyncLeaseExpiresAt <= now));
 
-    /// <summary>The file is being synced under this claim: only its holder may renew, release or settle it.</summary>
-    public static readonly FileRule<Guid> HeldBy = new((file, claim) =>
-        file.Status == FileStatus.Syncing && file.SyncClaim == claim);
+    /// <summary>
+    /// The file is being synced under one of these claims (each attempt claims under a token of its own): only its holder
+    /// may renew, release or settle it. A worker renews the leases of all the syncs it has in hand at once.
+    /// </summary>
+    public static readonly FileRule<IReadOnlyCollection<Guid>> HeldByOneOf = new((file, claims) =>
+        file.Status == FileStatus.Syncing && file.SyncClaim != null && claims.Contains(file.SyncClaim.Value));
 
     /// <summary>The file is still PENDING, and its upload window closed before this time.</summary>
     public static readonly FileRule<DateTimeOffset> UploadWindowClosedBefore = new((file, cutoff) =>

@@ -9,7 +9,7 @@ namespace Uploads.Infrastructure.Data;
 
 /// <summary>
 /// A sync's lease: taken by a claim, then moved by the attempt that holds it. Each is one statement filtered by the
-/// domain's rules (<see cref="FileRules.ClaimableAt"/>, <see cref="FileRules.HeldBy"/>), so two attempts never both hold
+/// domain's rules (<see cref="FileRules.ClaimableAt"/>, <see cref="FileRules.HeldByOneOf"/>), so two attempts never both hold
 /// a file, and a lease another attempt took over is never touched.
 /// </summary>
 public sealed class SyncLeases(UploadsDatabases databases, FileTransitionMetrics metrics)
@@ -83,21 +83,32 @@ public sealed class SyncLeases(UploadsDatabases databases, FileTransitionMetrics
         return entity.FindProperty(name)!.GetColumnName();
     }
 
-    /// <summary>Pushes the lease to <paramref name="until"/>; false when the claim is gone (the file was taken over or settled).</summary>
-    public Task<bool> RenewAsync(Guid fileId, Guid claim, DateTimeOffset until, CancellationToken cancellationToken) =>
-        MoveExpiryAsync(fileId, claim, until, cancellationToken);
-
-    /// <summary>Lets go of the file at <paramref name="now"/>, so that the next attempt may claim it at once.</summary>
-    public Task<bool> ReleaseAsync(Guid fileId, Guid claim, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MoveExpiryAsync(fileId, claim, now, cancellationToken);
-
-    async Task<bool> MoveExpiryAsync(Guid fileId, Guid claim, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes the lease of every file held under one of <paramref name="claims"/> (the syncs a worker has in hand) to
+    /// <paramref name="until"/>, in one statement; answers with the claims that still hold their file. The others are
+    /// gone: their file was taken over, or settled. Only when some are gone does it take a second statement, to tell which.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> RenewAllAsync(IReadOnlyCollection<Guid> claims, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
-        var moved = await db.Files
+        var held = db.Files.Where(FileRules.HeldByOneOf.For(claims));
+        var renewed = await held.ExecuteUpdateAsync(set => set.SetProperty(f => f.SyncLeaseExpiresAt, until), cancellationToken);
+        if (renewed == claims.Count)
+        {
+            return claims.ToHashSet();
+        }
+
+        return (await held.Select(f => f.SyncClaim!.Value).ToListAsync(cancellationToken)).ToHashSet();
+    }
+
+    /// <summary>Lets go of the file at <paramref name="now"/>, so that the next attempt may claim it at once.</summary>
+    public async Task<bool> ReleaseAsync(Guid fileId, Guid claim, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
+        var released = await db.Files
             .Where(f => f.Id == fileId)
-            .Where(FileRules.HeldBy.For(claim))
-            .ExecuteUpdateAsync(set => set.SetProperty(f => f.SyncLeaseExpiresAt, expiresAt), cancellationToken);
-        return moved == 1;
+            .Where(FileRules.HeldByOneOf.For([claim]))
+            .ExecuteUpdateAsync(set => set.SetProperty(f => f.SyncLeaseExpiresAt, now), cancellationToken);
+        return released == 1;
     }
 }

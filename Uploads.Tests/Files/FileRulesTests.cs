@@ -58,13 +58,14 @@ public sealed class FileRulesTests
         var file = Syncing(claim, Now.AddMinutes(1));
 
         Assert.True(file.IsHeldBy(claim));
-        Assert.True(Filtered(FileRules.HeldBy, file, claim));
+        Assert.True(Filtered(FileRules.HeldByOneOf, file, [claim]));
+        Assert.True(Filtered(FileRules.HeldByOneOf, file, [Guid.NewGuid(), claim]));
         Assert.False(file.IsHeldBy(Guid.NewGuid()));
-        Assert.False(Filtered(FileRules.HeldBy, file, Guid.NewGuid()));
+        Assert.False(Filtered(FileRules.HeldByOneOf, file, [Guid.NewGuid()]));
 
         file.MarkSynced(new string('a', 64), Now);
         Assert.False(file.IsHeldBy(claim));
-        Assert.False(Filtered(FileRules.HeldBy, file, claim));
+        Assert.False(Filtered(FileRules.HeldByOneOf, file, [claim]));
     }
 
     [Theory]

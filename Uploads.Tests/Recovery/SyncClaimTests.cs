@@ -1,11 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
 using Uploads.Tests.Fixtures;
+using Uploads.Worker.Sync;
 
 namespace Uploads.Tests.Recovery;
 
-/// <summary>The worker's one-statement claim (<see cref="SyncLeases.ClaimAsync"/>), raced by two workers with pools of their own.</summary>
+/// <summary>
+/// The worker's one-statement claim (<see cref="SyncLeases.ClaimAsync"/>), raced by two workers with pools of their own,
+/// and the renewals of the leases a worker has in hand.
+/// </summary>
 [Collection(StackCollection.Name)]
 public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
 {
@@ -64,6 +70,61 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
             "SELECT reason FROM file_transitions WHERE file_id = @id AND from_status = 'SYNCING' AND status = 'SYNCING'", ("id", lapsed)));
         Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM file_transitions WHERE file_id = @id AND status = 'SYNCING'", ("id", held)));
     }
+
+    [Fact]
+    public async Task Renewing_the_leases_in_hand_pushes_every_held_one_and_names_the_claims_whose_file_was_taken_over()
+    {
+        await using var first = Worker();
+        await using var second = Worker();
+        var now = DateTimeOffset.UtcNow;
+        var files = await UploadedFilesAsync(first, 3);
+        Guid[] claims = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+        for (var i = 0; i < files.Count; i++)
+        {
+            // The last claim's lease has run out, so another worker may take its file over.
+            var lease = i == files.Count - 1 ? now.AddSeconds(-1) : now.AddMinutes(1);
+            Assert.NotNull(await Leases(first).ClaimAsync(files[i], SyncClaimMove.Describe(claims[i], lease, now), CancellationToken.None));
+        }
+
+        var takeOver = Guid.NewGuid();
+        Assert.NotNull(await Leases(second).ClaimAsync(files[2], SyncClaimMove.Describe(takeOver, now.AddMinutes(2), now), CancellationToken.None));
+
+        var held = await Leases(first).RenewAllAsync(claims, now.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(claims.Take(2).Order(), held.Order());
+        foreach (var renewed in files.Take(2))
+        {
+            Assert.Equal(now.AddMinutes(5).ToUnixTimeMilliseconds(), await LeaseEndAsync(renewed));
+        }
+
+        Assert.Equal(takeOver, await stack.ScalarAsync("SELECT sync_claim FROM files WHERE id = @id", ("id", files[2])));
+        Assert.Equal(now.AddMinutes(2).ToUnixTimeMilliseconds(), await LeaseEndAsync(files[2]));
+    }
+
+    [Fact]
+    public async Task A_round_of_renewals_stops_the_sync_whose_file_was_taken_over_and_no_other()
+    {
+        await using var first = Worker();
+        await using var second = Worker();
+        var now = DateTimeOffset.UtcNow;
+        var files = await UploadedFilesAsync(first, 2);
+        var (live, lapsed) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.NotNull(await Leases(first).ClaimAsync(files[0], SyncClaimMove.Describe(live, now.AddSeconds(30), now), CancellationToken.None));
+        Assert.NotNull(await Leases(first).ClaimAsync(files[1], SyncClaimMove.Describe(lapsed, now.AddSeconds(-1), now), CancellationToken.None));
+        var renewals = new LeaseRenewals(Leases(first), TimeProvider.System, Options.Create(new SyncOptions { Lease = TimeSpan.FromMinutes(1) }), NullLogger<LeaseRenewals>.Instance);
+        using var liveSync = renewals.Hold(live, CancellationToken.None);
+        using var lapsedSync = renewals.Hold(lapsed, CancellationToken.None);
+        Assert.NotNull(await Leases(second).ClaimAsync(files[1], SyncClaimMove.Describe(Guid.NewGuid(), now.AddMinutes(1), now), CancellationToken.None));
+
+        await renewals.RenewAsync(CancellationToken.None);
+
+        Assert.False(liveSync.Token.IsCancellationRequested);
+        Assert.True(lapsedSync.Token.IsCancellationRequested);
+        Assert.True(await LeaseEndAsync(files[0]) >= now.AddMinutes(1).ToUnixTimeMilliseconds());
+    }
+
+    async Task<long> LeaseEndAsync(Guid fileId) => Convert.ToInt64(await stack.ScalarAsync(
+        "SELECT floor(extract(epoch FROM sync_lease_expires_at) * 1000)::bigint FROM files WHERE id = @id", ("id", fileId)));
 
     /// <summary>Both workers claim the file at once, each under a token of its own, for a lease of five minutes from <paramref name="now"/>.</summary>
     static async Task<(Guid[] Tokens, FileRecord?[] Claims)> RaceAsync(ServiceProvider first, ServiceProvider second, Guid fileId, DateTimeOffset now)

@@ -17,6 +17,10 @@ public static class FileSyncExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FileSynchronizer>();
+        // Before the bus (AddMessaging): hosted services stop in reverse order, so the leases are renewed for as long as
+        // the bus lets the syncs in hand finish.
+        builder.Services.AddSingleton<LeaseRenewals>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LeaseRenewals>());
         builder.Services.AddSingleton<SyncMetrics>();
         builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddMeter(SyncMetrics.MeterName));
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(UploadsTracing.SourceName));

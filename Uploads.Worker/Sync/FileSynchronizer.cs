@@ -21,6 +21,7 @@ namespace Uploads.Worker.Sync;
 public sealed class FileSynchronizer(
     UploadsDatabases databases,
     SyncLeases leases,
+    LeaseRenewals renewals,
     FileMoveWriter moves,
     ClamAvScanner scanner,
     ContentSniffer sniffer,
@@ -54,7 +55,7 @@ public sealed class FileSynchronizer(
         try
         {
             SyncOutcome outcome;
-            await using (var lease = LeaseKeeper.Start(leases, clock, fileId, claim, options.Lease, cancellationToken))
+            using (var lease = renewals.Hold(claim, cancellationToken))
             {
                 try
                 {

@@ -7,8 +7,9 @@ public sealed class SyncOptions
     public const string Section = "Sync";
 
     /// <summary>
-    /// How long a claim on a SYNCING file lasts before another worker may take the file over. A live sync renews it
-    /// every third of this, so it bounds how long a dead worker's file waits, not how long a sync may take.
+    /// How long a claim on a SYNCING file lasts before another worker may take the file over. A live worker renews the
+    /// claims of all its syncs in hand every third of this, so it bounds how long a dead worker's file waits, not how
+    /// long a sync may take.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:03", "1.00:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
