@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Uploads.Api.Problems;
@@ -100,9 +101,12 @@ sealed class StoredContentResult(FileRecord file, EntityTagHeaderValue entityTag
         }
 
         var (from, to) = range is { } r ? (r.From, r.To) : (0, length - 1);
+        // Always a byte range, also for the whole file: the bytes served are the length that was verified, and a whole
+        // read is checked against the verified digest here (below), in place of the AWS SDK's check of a whole-object
+        // GET against the ETag, which comes after the last byte has gone out and allocates for every 64-byte block.
         using var stored = length == 0
             ? null
-            : await storage.OpenReadAsync(file.ObjectKey, http.RequestAborted, range is null ? null : from, range is null ? null : to)
+            : await storage.OpenReadAsync(file.ObjectKey, http.RequestAborted, from, to)
                 ?? throw new InvalidOperationException($"The object of SYNCED file {file.Id} is missing from storage.");
 
         if (range is not null)
@@ -116,7 +120,15 @@ sealed class StoredContentResult(FileRecord file, EntityTagHeaderValue entityTag
         var cacheWriter = range is null && cache.Accepts(length) ? cache.BeginWrite(file.Id) : null;
         if (stored is not null)
         {
-            await CopyAsync(stored.Content, response.Body, cacheWriter, http.RequestAborted);
+            try
+            {
+                await CopyAsync(stored.Content, response.Body, cacheWriter, range is null ? file.Sha256 : null, to - from + 1, http.RequestAborted);
+            }
+            catch when (cacheWriter is not null)
+            {
+                await cacheWriter.AbandonAsync();
+                throw;
+            }
         }
 
         if (cacheWriter is not null)
@@ -125,19 +137,39 @@ sealed class StoredContentResult(FileRecord file, EntityTagHeaderValue entityTag
         }
     }
 
-    static async Task CopyAsync(Stream source, Stream destination, CachedContentWriter? cacheWriter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes. With <paramref name="sha256"/> (a whole read), the last chunk goes out only
+    /// once everything read hashes to it: storage that returns other bytes than were verified leaves the client with a
+    /// response cut short, which it can tell from a whole one, and the cache with nothing.
+    /// </summary>
+    static async Task CopyAsync(
+        Stream source, Stream destination, CachedContentWriter? cacheWriter, string? sha256, long length, CancellationToken cancellationToken)
     {
+        using var hash = sha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         try
         {
+            var copied = 0L;
             int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferBytes), cancellationToken)) > 0)
+            while ((read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferBytes, length - copied)), cancellationToken)) > 0)
             {
+                copied += read;
+                hash?.AppendData(buffer, 0, read);
+                if (hash is not null && copied == length && Convert.ToHexStringLower(hash.GetHashAndReset()) != sha256)
+                {
+                    throw new InvalidDataException("Storage returned other bytes than the file's verified SHA-256; the response is cut short.");
+                }
+
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 if (cacheWriter is not null)
                 {
                     await cacheWriter.AppendAsync(buffer.AsMemory(0, read));
                 }
+            }
+
+            if (copied != length)
+            {
+                throw new InvalidDataException($"Storage returned {copied} of the file's {length} bytes; the response is cut short.");
             }
         }
         finally

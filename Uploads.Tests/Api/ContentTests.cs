@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Amazon.S3.Model;
 using Uploads.Infrastructure.Caching;
 using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
@@ -39,6 +40,29 @@ public sealed class ContentTests(UploadsStack stack)
         await Eventually.TrueAsync(
             async () => (byte[]?)await stack.Redis.GetDatabase().StringGetAsync(FileContentCache.KeyFor(fileId)) is { } cached && cached.SequenceEqual(content),
             "the content to be back in the cache");
+    }
+
+    [Fact]
+    public async Task Bytes_changed_in_storage_behind_the_service_are_never_served_whole_nor_cached()
+    {
+        var content = UploadsClient.RandomBytes(200_000);
+        var fileId = await SyncedFileAsync(content);
+        // Only storage's own credentials reach a sealed object: no URL is ever signed for it.
+        await stack.Storage.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = stack.Resources.Storage.Bucket,
+            Key = ObjectKeys.For(UploadsStack.Tenant, fileId),
+            InputStream = new MemoryStream(UploadsClient.RandomBytes(content.Length)),
+        });
+        await stack.Redis.GetDatabase().KeyDeleteAsync(FileContentCache.KeyFor(fileId));
+
+        using var response = await stack.Client.Http.GetAsync($"/files/{fileId}/content", HttpCompletionOption.ResponseHeadersRead);
+        var read = await Record.ExceptionAsync(() => response.Content.ReadAsByteArrayAsync());
+
+        // The status and headers went out before the last bytes could be checked; the body is cut short, which a client can tell.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.IsAssignableFrom<IOException>(read is HttpRequestException { InnerException: { } inner } ? inner : read);
+        Assert.False(await stack.Redis.GetDatabase().KeyExistsAsync(FileContentCache.KeyFor(fileId)));
     }
 
     [Fact]
