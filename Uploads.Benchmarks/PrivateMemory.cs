@@ -12,7 +12,17 @@ public sealed class PrivateMemory : IAsyncDisposable
     readonly CancellationTokenSource stop = new();
     readonly Task<(long Private, long FileBacked)> sampling;
 
-    PrivateMemory(int processId) => sampling = SampleAsync(processId, stop.Token);
+    PrivateMemory(int processId)
+    {
+        AtStartMegabytes = ProcessMemory.Split(processId).Private / MiB;
+        sampling = SampleAsync(processId, stop.Token);
+    }
+
+    /// <summary>
+    /// The private memory when the watch began: what the process held from earlier work (a heap grown under an earlier
+    /// scenario's load is kept until its collector needs to shrink it), apart from what this scenario added.
+    /// </summary>
+    public double AtStartMegabytes { get; }
 
     /// <summary>Starts sampling <paramref name="processId"/>; nothing when there is no process to watch (a remote target).</summary>
     public static PrivateMemory? Watch(int? processId) => processId is { } id ? new PrivateMemory(id) : null;

@@ -144,7 +144,8 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             result.SyncMegabytesPerSecond / result.StorageReadMegabytesPerSecond,
             result.SyncMegabytesPerSecond / result.ScannerMegabytesPerSecond,
             report.Ceilings.HasherFromMemoryMbPerS!.Value / report.Ceilings.Sha256MbPerS!.Value,
-            result.WorkerPeakMegabytes, result.ApiPeakMegabytes, result.WorkerPrivateMegabytes, result.ApiPrivateMegabytes);
+            result.WorkerPeakMegabytes, result.ApiPeakMegabytes, result.WorkerPrivateMegabytes, result.ApiPrivateMegabytes,
+            result.WorkerPrivateAtStartMegabytes, result.ApiPrivateAtStartMegabytes);
     }
 
     if (Runs("cli"))

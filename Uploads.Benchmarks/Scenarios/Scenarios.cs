@@ -239,7 +239,7 @@ public sealed record FailedFile(Guid? FileId, string Step, string Error, string?
 /// <param name="ScannerMegabytesPerSecond">clamd's own INSTREAM rate on as many bytes, in the same run; null against a running API.</param>
 public sealed record BigFileResult(
     double SyncMegabytesPerSecond, double StorageReadMegabytesPerSecond, double? ScannerMegabytesPerSecond, double? WorkerPeakMegabytes, double? ApiPeakMegabytes,
-    double? WorkerPrivateMegabytes, double? ApiPrivateMegabytes);
+    double? WorkerPrivateMegabytes, double? ApiPrivateMegabytes, double? WorkerPrivateAtStartMegabytes, double? ApiPrivateAtStartMegabytes);
 
 public static class BigFile
 {
@@ -302,7 +302,8 @@ public static class BigFile
                 : double.NaN;
             double? scannerRate = target.Resources is { } scanned ? await Ceilings.ScannerAsync(scanned.Scanner.ConnectionString, settings.BigFileBytes) : null;
             progress(1);
-            return new BigFileResult(syncRate, storageRate, scannerRate, workerPeak, apiPeak, workerPrivate, apiPrivate);
+            return new BigFileResult(syncRate, storageRate, scannerRate, workerPeak, apiPeak, workerPrivate, apiPrivate,
+                workerMemory?.AtStartMegabytes, apiMemory?.AtStartMegabytes);
         }
         finally
         {
