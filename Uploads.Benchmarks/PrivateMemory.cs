@@ -14,8 +14,9 @@ public sealed class PrivateMemory : IAsyncDisposable
 
     PrivateMemory(int processId)
     {
-        AtStartMegabytes = ProcessMemory.Split(processId).Private / MiB;
-        sampling = SampleAsync(processId, stop.Token);
+        var atStart = ProcessMemory.Split(processId);
+        AtStartMegabytes = atStart.Private / MiB;
+        sampling = SampleAsync(processId, atStart, stop.Token);
     }
 
     /// <summary>
@@ -35,9 +36,9 @@ public sealed class PrivateMemory : IAsyncDisposable
         return (highest / MiB, fileBacked / MiB);
     }
 
-    static async Task<(long Private, long FileBacked)> SampleAsync(int processId, CancellationToken cancellationToken)
+    static async Task<(long Private, long FileBacked)> SampleAsync(int processId, (long Private, long FileBacked) atStart, CancellationToken cancellationToken)
     {
-        var highest = ProcessMemory.Split(processId);
+        var highest = atStart;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         try
         {
