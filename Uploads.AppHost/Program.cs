@@ -1,7 +1,4 @@
 using Uploads.AppHost;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Dashboard;
-using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Publishing;
 using Uploads.AppHost.Tokens;
 
@@ -11,20 +8,14 @@ if (args is ["token", .. var tokenArguments])
     return TokenCommand.Run(tokenArguments);
 }
 
-// `publish --output DIR` writes manifest.json, docker-compose.yaml and .env.example for a container deployment.
+// `publish [--target kubernetes] --output DIR`: Aspire's manifest of the model in publish mode, and a compose file
+// or a Helm chart written from it.
 if (args is ["publish", .. var publishArguments])
 {
-    return PublishCommand.Run(publishArguments, model => model.AddUploads());
+    return await PublishCommand.RunAsync(publishArguments);
 }
 
-var settings = AppHostConfiguration.Read(args);
-var builder = new DistributedApplicationBuilder(settings.Options);
-builder.AddUploads(settings.ApiReplicas, settings.WorkerReplicas);
-
-await using var app = builder.Build();
-if (settings.Dashboard is { } dashboard)
-{
-    app.AddDashboard(dashboard);
-}
-
-return await app.RunAsync();
+var builder = DistributedApplication.CreateBuilder(AppHostDefaults.Apply(args));
+builder.AddUploads(AppHostOptions.Read(AppHostOptions.Configuration(args)));
+await builder.Build().RunAsync();
+return 0;

@@ -1,4 +1,4 @@
-using Uploads.AppHost.Orchestration;
+using Uploads.Tests.Fixtures;
 
 namespace Uploads.Benchmarks;
 

@@ -29,7 +29,7 @@ void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
 
 await using var target = Option("--api") is { } api
     ? Target.Remote(new Uri(api), Option("--token") ?? throw new ArgumentException("--api needs --token (see: dotnet run --project Uploads.AppHost -- token)."))
-    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(_ => { }, CancellationToken.None, forFaults: chaos));
+    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(CancellationToken.None, forFaults: chaos));
 
 var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
 {
@@ -96,7 +96,7 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
         {
             var smallFiles = Task("ceiling: storage, small files");
             report.Ceilings.StorageSmallFilesPerS = await Ceilings.StorageSmallFilesAsync(
-                storage, stack.Storage.Bucket, Pipeline.FileBytes, settings.Duration, d => Update(smallFiles, d));
+                storage, Uploads.AppHost.BackingServices.Bucket, Pipeline.FileBytes, settings.Duration, d => Update(smallFiles, d));
         }
 
         // Each service's CPU per file. Ours, as issue 17 counts them: the APIs, the workers, PostgreSQL, RabbitMQ and

@@ -1,27 +1,20 @@
 using Amazon.Runtime;
 using Amazon.S3;
-using Uploads.AppHost;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
-using Uploads.AppHost.Tokens;
+using Aspire.Hosting;
 using Uploads.Infrastructure.Storage;
 using Uploads.Tests.Fixtures;
 
 namespace Uploads.Benchmarks;
 
-/// <summary>What the benchmark runs against: an isolated stack it starts through the AppHost's hosting code, or a running API.</summary>
+/// <summary>What the benchmark runs against: an isolated stack it starts from the AppHost (Aspire's testing builder), or a running API.</summary>
 public sealed class Target : IAsyncDisposable
 {
-    readonly DistributedApplication? app;
-    readonly string? stateDirectory;
+    readonly LocalStack? stack;
 
-    Target(BenchmarkClient client, UploadsResources? resources, DistributedApplication? app, string? stateDirectory, FaultProxies? proxies = null)
+    Target(BenchmarkClient client, LocalStack? stack)
     {
         Client = client;
-        Resources = resources;
-        this.app = app;
-        this.stateDirectory = stateDirectory;
-        Proxies = proxies;
+        this.stack = stack;
     }
 
     /// <summary>The tenant the benchmark uploads as.</summary>
@@ -30,59 +23,57 @@ public sealed class Target : IAsyncDisposable
     public BenchmarkClient Client { get; }
 
     /// <summary>The local stack's resources; null against a running API (then storage and memory figures are not measured).</summary>
-    public UploadsResources? Resources { get; }
+    public StackResources? Resources => stack?.Resources;
 
     /// <summary>The proxies between the services and their backing services, when the stack was started for faults.</summary>
-    public FaultProxies? Proxies { get; }
+    public FaultProxies? Proxies => stack?.Proxies;
 
     /// <summary>Makes faults on this stack (started with fault proxies).</summary>
-    public ChaosMonkey Monkey(int seed) => new(app!, Resources!, Proxies ?? throw new InvalidOperationException("This stack has no fault proxies."), seed);
+    public ChaosMonkey Monkey(int seed) => Proxies is null
+        ? throw new InvalidOperationException("This stack has no fault proxies.")
+        : new ChaosMonkey(stack!, seed);
 
     /// <summary>The process running <paramref name="resource"/> in the local stack.</summary>
-    public int ProcessId(Resource resource) => app?.Runner(resource).Process?.Id
+    public int ProcessId(StackResource resource) => stack?.ProcessId(resource)
         ?? throw new InvalidOperationException($"{resource.Name} runs no process of this benchmark's.");
 
-    public static Target Remote(Uri api, string token) => new(new BenchmarkClient(api, token), null, null, null);
+    public static Target Remote(Uri api, string token) => new(new BenchmarkClient(api, token), null);
 
     /// <summary>
     /// Starts an isolated stack. <paramref name="forFaults"/> puts fault proxies in front of the backing services, runs two
     /// workers and the test suite's fast recovery settings (seconds, not minutes), for the <c>chaos</c> scenario.
     /// </summary>
-    public static async Task<Target> StartLocalAsync(Action<string> log, CancellationToken cancellationToken, bool forFaults = false)
+    public static async Task<Target> StartLocalAsync(CancellationToken cancellationToken, bool forFaults = false)
     {
-        var stateDirectory = Directory.CreateTempSubdirectory("uploads-bench-").FullName;
-        var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions { StateDirectory = stateDirectory, Log = log });
-        var resources = builder.AddUploads(workerReplicas: forFaults ? 2 : 1);
-        var proxies = forFaults ? FaultProxies.RouteThrough(resources) : null;
-        if (forFaults)
+        var stack = await LocalStack.StartAsync(apiReplicas: 1, workerReplicas: forFaults ? 2 : 1, withFaultProxies: forFaults, (projects, _) =>
         {
-            FastRecovery.Apply(resources);
-        }
+            if (forFaults)
+            {
+                FastRecovery.Apply(projects);
+            }
 
-        // Server or workstation GC for the API alone, to compare their tails (see the README's issue 17 section).
-        if (Environment.GetEnvironmentVariable("UPLOADS_BENCH_API_GC_SERVER") is { } gcServer)
-        {
-            resources.Api.WithEnvironment("DOTNET_gcServer", gcServer);
-        }
+            var api = projects["api"];
+            // Server or workstation GC for the API alone, to compare their tails (docs/performance.md).
+            if (Environment.GetEnvironmentVariable("UPLOADS_BENCH_API_GC_SERVER") is { } gcServer)
+            {
+                api.WithEnvironment("DOTNET_gcServer", gcServer);
+            }
 
-        // The benchmark measures the service, not its rate limits: raised by configuration, as production would for a load test.
-        foreach (var policy in new[] { "Presign", "Confirm", "Read" })
-        {
-            resources.Api.WithEnvironment($"RateLimits__{policy}__PerSecond", "1000000").WithEnvironment($"RateLimits__{policy}__Burst", "1000000");
-        }
+            // The benchmark measures the service, not its rate limits: raised by configuration, as production would for a load test.
+            foreach (var policy in new[] { "Presign", "Confirm", "Read" })
+            {
+                api.WithEnvironment($"RateLimits__{policy}__PerSecond", "1000000").WithEnvironment($"RateLimits__{policy}__Burst", "1000000");
+            }
 
-        // Over capacity, files wait longer, and each holds an event stream open meanwhile: not the limit under test either.
-        resources.Api.WithEnvironment("Events__MaxStreamsPerTenant", "100000");
-        resources.Api.WithEnvironment("Logging__LogLevel__Default", "Warning");
-        foreach (var worker in resources.Workers)
-        {
-            worker.WithEnvironment("Logging__LogLevel__Default", "Warning");
-        }
-
-        var app = builder.Build();
-        await app.StartAsync(cancellationToken);
-        var token = DevelopmentSigningKey.MintToken(stateDirectory, Tenant, "bench", TimeSpan.FromHours(4));
-        return new Target(new BenchmarkClient(new Uri(resources.Api.Url), token), resources, app, stateDirectory, proxies);
+            // Over capacity, files wait longer, and each holds an event stream open meanwhile: not the limit under test either.
+            api.WithEnvironment("Events__MaxStreamsPerTenant", "100000");
+            foreach (var project in projects.Values)
+            {
+                project.WithEnvironment("Logging__LogLevel__Default", "Warning");
+            }
+        }, cancellationToken);
+        var token = stack.MintToken(Tenant, "bench", TimeSpan.FromHours(4));
+        return new Target(new BenchmarkClient(new Uri(stack.Resources.Api.Url), token), stack);
     }
 
     public IAmazonS3? Storage()
@@ -100,16 +91,9 @@ public sealed class Target : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (app is not null)
+        if (stack is not null)
         {
-            await app.StopAsync();
-            Directory.Delete(stateDirectory!, recursive: true);
-        }
-
-        if (Proxies is not null)
-        {
-            await Proxies.DisposeAsync();
+            await stack.DisposeAsync();
         }
     }
-
 }

@@ -1,3 +1,4 @@
+using Uploads.AppHost.Resources;
 using YamlDotNet.Serialization;
 
 namespace Uploads.AppHost.Publishing;
@@ -131,7 +132,7 @@ public static class ComposeWriter
     public static string WriteVariables(IReadOnlyDictionary<string, ManifestResource> resources)
     {
         var parameters = resources
-            .Where(r => r.Value.Type == "parameter.v0")
+            .Where(r => r.Value.Type == "parameter.v0" && r.Value.Inputs!["value"].Literal is null)
             .Select(r => (r.Key, Input: r.Value.Inputs!["value"]))
             .Append((Key: DashboardApiKey, Input: new ParameterInput("string", true, "The key the services send their telemetry to the dashboard with.")));
         var lines = new List<string> { "# The variables docker-compose.yaml requires. Copy to .env, fill in, and keep .env out of version control." };
@@ -170,7 +171,10 @@ public static class ComposeWriter
             .Where(r => r.Key != name && r.Value.Deployment.RunsToCompletion && (r.Value.Deployment.DependsOn ?? []).Any(services.Contains))
             .Select(r => r.Key)
             .ToList();
-        var conditions = services.ToDictionary(s => s, s => (object)new Dictionary<string, string> { ["condition"] = "service_healthy" });
+        var conditions = services.ToDictionary(s => s, s => (object)new Dictionary<string, string>
+        {
+            ["condition"] = resources[s].Deployment.RunsToCompletion ? "service_completed_successfully" : "service_healthy",
+        });
         foreach (var job in jobs)
         {
             conditions[job] = new Dictionary<string, string> { ["condition"] = "service_completed_successfully" };

@@ -30,7 +30,7 @@ public sealed partial class ManifestExpressions(IReadOnlyDictionary<string, Mani
     public static string Binding(string resource, ManifestBinding endpoint, string part, string expression) => part switch
     {
         "host" => resource,
-        "port" or "targetPort" => endpoint.TargetPort.ToString(),
+        "port" or "targetPort" => $"{endpoint.TargetPort}",
         "url" => $"{endpoint.Scheme}://{resource}:{endpoint.TargetPort}",
         _ => throw new InvalidOperationException($"'{expression}': a binding has host, port, targetPort and url."),
     };
@@ -47,7 +47,9 @@ public sealed partial class ManifestExpressions(IReadOnlyDictionary<string, Mani
         return property.Split('.') switch
         {
             ["connectionString"] when resource.ConnectionString is { } connectionString => Resolve(connectionString),
+            ["value"] when resource.Inputs?["value"].Literal is { } literal => literal,
             ["value"] when resource.Type == "parameter.v0" => Variable(name),
+            ["value"] when resource.Type == "annotated.string" => Resolve(resource.Value!),
             ["bindings", var binding, var part] when resource.Bindings?.GetValueOrDefault(binding) is { } endpoint => Binding(name, endpoint, part, match.Value),
             _ => throw new InvalidOperationException($"'{match.Value}' does not resolve: {name} has no '{property}'."),
         };

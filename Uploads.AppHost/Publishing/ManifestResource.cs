@@ -1,13 +1,15 @@
 using System.Text.Json.Serialization;
 
+using Uploads.AppHost.Resources;
+
 namespace Uploads.AppHost.Publishing;
 
 /// <summary>
-/// One resource of an Aspire-style manifest (<c>container.v0</c>, <c>dockerfile.v0</c>, <c>value.v0</c>,
-/// <c>parameter.v0</c>), with the field names Aspire writes. Values may hold expressions such as
+/// One resource of Aspire's manifest (<c>container.v0</c>, <c>project.v0</c>, <c>value.v0</c>, <c>parameter.v0</c>;
+/// a project becomes <c>dockerfile.v0</c> when read), with the field names Aspire writes. Values may hold expressions such as
 /// <c>{postgres.bindings.tcp.host}</c>, which a deployment tool resolves.
 /// </summary>
-public sealed class ManifestResource
+public sealed record ManifestResource
 {
     public required string Type { get; init; }
     public string? Image { get; init; }

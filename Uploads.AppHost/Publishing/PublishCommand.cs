@@ -1,17 +1,16 @@
-using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Publishing.Kubernetes;
+using Uploads.AppHost.Resources;
 
 namespace Uploads.AppHost.Publishing;
 
 /// <summary>
-/// <c>publish [--target compose|kubernetes] --output DIR</c>: describes the app model that runs locally for a container
-/// deployment, starting nothing: <c>manifest.json</c> (Aspire's manifest shape) and either <c>docker-compose.yaml</c>
-/// with <c>.env.example</c> (the default) or a Helm chart.
+/// <c>publish [--target compose|kubernetes] --output DIR</c>: builds the app model in publish mode, lets Aspire's
+/// manifest publisher write <c>manifest.json</c>, and writes from it either <c>docker-compose.yaml</c> with
+/// <c>.env.example</c> (the default) or a Helm chart. Starts nothing.
 /// </summary>
 public static class PublishCommand
 {
-    /// <param name="addModel">Adds the app model to the builder, as the AppHost does when it runs.</param>
-    public static int Run(string[] arguments, Action<DistributedApplicationBuilder> addModel)
+    public static async Task<int> RunAsync(string[] arguments)
     {
         var (target, output) = arguments switch
         {
@@ -27,25 +26,26 @@ public static class PublishCommand
         }
 
         var directory = Directory.CreateDirectory(output).FullName;
-        var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions { StateDirectory = directory, IsPublishMode = true });
-        addModel(builder);
+        var manifestPath = Path.Combine(directory, AspireManifest.FileName);
+        var builder = DistributedApplication.CreateBuilder(["--operation", "publish", "--publisher", "manifest", "--output-path", manifestPath]);
+        builder.AddUploads(new AppHostOptions());
+        var scannerConfiguration = Path.Combine(directory, "scanner", "clamd.conf");
+        Directory.CreateDirectory(Path.GetDirectoryName(scannerConfiguration)!);
+        await File.WriteAllTextAsync(scannerConfiguration, ClamAvContainerResource.Configuration);
 
-        var context = new PublishContext(directory);
-        foreach (var resource in builder.Resources)
-        {
-            ManifestPublisher.Publish(resource, context);
-        }
+        await using var app = builder.Build();
+        await app.RunAsync();
+        var resources = AspireManifest.Read(manifestPath, app.Services.GetRequiredService<DistributedApplicationModel>());
 
-        File.WriteAllText(Path.Combine(directory, ManifestWriter.FileName), ManifestWriter.Write(context.Resources));
-        IEnumerable<string> written = [ManifestWriter.FileName];
+        IEnumerable<string> written = [AspireManifest.FileName];
         if (target == "kubernetes")
         {
-            written = written.Concat(HelmChartWriter.Write(context.Resources, directory));
+            written = written.Concat(HelmChartWriter.Write(resources, directory));
         }
         else
         {
-            File.WriteAllText(Path.Combine(directory, ComposeWriter.FileName), ComposeWriter.Write(context.Resources, directory));
-            File.WriteAllText(Path.Combine(directory, ComposeWriter.VariablesFileName), ComposeWriter.WriteVariables(context.Resources));
+            await File.WriteAllTextAsync(Path.Combine(directory, ComposeWriter.FileName), ComposeWriter.Write(resources, directory));
+            await File.WriteAllTextAsync(Path.Combine(directory, ComposeWriter.VariablesFileName), ComposeWriter.WriteVariables(resources));
             written = written.Concat([ComposeWriter.FileName, ComposeWriter.VariablesFileName]);
         }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 
 namespace Uploads.AppHost.Tokens;
 
@@ -10,7 +9,7 @@ public static class TokenCommand
 {
     public static int Run(string[] args)
     {
-        var options = AppHostConfiguration.Read(args).Options;
+        var options = AppHostOptions.Read(AppHostOptions.Configuration(args));
         var arguments = new ConfigurationBuilder()
             .AddCommandLine(args, new Dictionary<string, string> { ["--tenant"] = "tenant", ["--user"] = "user", ["--lifetime"] = "lifetime" })
             .Build();

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
+using Uploads.AppHost;
+using Uploads.Tests.Fixtures;
 
 namespace Uploads.Benchmarks.Scenarios;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Uploads.AppHost.ApplicationModel;
+using Uploads.AppHost;
+using Uploads.Tests.Fixtures;
 using Uploads.Infrastructure.Storage;
 
 namespace Uploads.Benchmarks.Scenarios;
@@ -33,11 +34,11 @@ public sealed class Peer : IAsyncDisposable
     }
 
     /// <summary>Installs Companion (npm ci, once), starts it on a free port against <paramref name="storage"/>, and waits until it answers.</summary>
-    public static async Task<Peer> StartAsync(ObjectStorageResource storage, CancellationToken cancellationToken)
+    public static async Task<Peer> StartAsync(StackResource storage, CancellationToken cancellationToken)
     {
         await InstallAsync(cancellationToken);
         var connection = StorageConnection.Parse(storage.ConnectionString);
-        var port = Ports.Free();
+        var port = Uploads.AppHost.Resources.FreePorts.Next();
         var dataDirectory = Directory.CreateTempSubdirectory("uploads-companion-").FullName;
         var start = new ProcessStartInfo("node", [Path.Combine(Folder, "node_modules", "@uppy", "companion", "bin", "companion")])
         {
@@ -54,7 +55,7 @@ public sealed class Peer : IAsyncDisposable
                 ["COMPANION_CLIENT_ORIGINS"] = "true",
                 ["COMPANION_AWS_KEY"] = connection.AccessKey,
                 ["COMPANION_AWS_SECRET"] = connection.SecretKey,
-                ["COMPANION_AWS_BUCKET"] = storage.Bucket,
+                ["COMPANION_AWS_BUCKET"] = BackingServices.Bucket,
                 ["COMPANION_AWS_REGION"] = connection.Region,
                 ["COMPANION_AWS_ENDPOINT"] = connection.Endpoint.ToString().TrimEnd('/'),
                 ["COMPANION_AWS_FORCE_PATH_STYLE"] = "true",

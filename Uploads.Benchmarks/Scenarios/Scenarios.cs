@@ -5,8 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3;
 using Microsoft.Extensions.Options;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
+using Uploads.AppHost;
+using Uploads.Tests.Fixtures;
 using Uploads.AppHost.Tokens;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Scanning;
@@ -298,7 +298,7 @@ public static class BigFile
             double? apiPrivate = apiMemory is null ? null : (await apiMemory.StopAsync()).PrivateMegabytes;
             using var storage = target.Storage();
             var storageRate = storage is not null && target.Resources is { } stack
-                ? await Ceilings.StorageReadAsync(storage, stack.Storage.Bucket, ObjectKeys.For(Target.Tenant, fileId))
+                ? await Ceilings.StorageReadAsync(storage, BackingServices.Bucket, ObjectKeys.For(Target.Tenant, fileId))
                 : double.NaN;
             double? scannerRate = target.Resources is { } scanned ? await Ceilings.ScannerAsync(scanned.Scanner.ConnectionString, settings.BigFileBytes) : null;
             progress(1);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetVips;
-using Uploads.AppHost.Orchestration;
+using Uploads.Tests.Fixtures;
 using Uploads.Infrastructure.Scanning;
 using Uploads.Worker.Derivatives;
 

@@ -1,5 +1,3 @@
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using System.Security.Cryptography;
 using Uploads.Domain.Files;
@@ -20,7 +18,7 @@ public sealed class ContentMemoryTests(UploadsStack stack)
         await UploadsClient.UploadFileToStorageAsync(ticket, large.Path);
         await stack.Client.ConfirmAsync((ticket.FileId, large.Length));
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
-        var api = stack.Runner(stack.Resources.Api).Process!.Id;
+        var api = stack.ProcessId(stack.Resources.Api);
         ProcessMemory.ResetPeak(api);
         var before = ProcessMemory.Resident(api);
 

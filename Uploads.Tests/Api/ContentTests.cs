@@ -50,7 +50,7 @@ public sealed class ContentTests(UploadsStack stack)
         // Only storage's own credentials reach a sealed object: no URL is ever signed for it.
         await stack.Storage.PutObjectAsync(new PutObjectRequest
         {
-            BucketName = stack.Resources.Storage.Bucket,
+            BucketName = UploadsStack.Bucket,
             Key = ObjectKeys.For(UploadsStack.Tenant, fileId),
             InputStream = new MemoryStream(UploadsClient.RandomBytes(content.Length)),
         });

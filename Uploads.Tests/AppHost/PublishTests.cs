@@ -1,8 +1,7 @@
+using Uploads.AppHost;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using Uploads.AppHost.Publishing;
 using YamlDotNet.RepresentationModel;
@@ -30,7 +29,7 @@ public sealed partial class PublishTests : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { AppHostPaths.AppHostAssembly, "publish", "--output", output })
+        foreach (var argument in new[] { AppHostPaths.BuildOutput("Uploads.AppHost", "Uploads.Tests", "Uploads.AppHost.dll"), "publish", "--output", output })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -41,7 +40,7 @@ public sealed partial class PublishTests : IAsyncLifetime
         await publish.WaitForExitAsync();
         Assert.True(publish.ExitCode == 0, $"publish exited with {publish.ExitCode}: {errors}{printed}");
 
-        manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, ManifestWriter.FileName)))!.AsObject();
+        manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, AspireManifest.FileName)))!.AsObject();
         composeText = await File.ReadAllTextAsync(Path.Combine(output, ComposeWriter.FileName));
         var yaml = new YamlStream();
         yaml.Load(new StringReader(composeText));
@@ -55,9 +54,9 @@ public sealed partial class PublishTests : IAsyncLifetime
     [Fact]
     public void The_manifest_describes_every_resource_of_the_app_model_and_every_expression_resolves()
     {
-        Assert.NotNull(manifest["$schema"]);
+        Assert.NotNull(manifest["resources"]);
         Assert.All(ModelResources, name => Assert.True(ManifestResources.ContainsKey(name), $"{name} is missing from the manifest"));
-        Assert.Equal("dockerfile.v0", (string?)ManifestResources["api"]!["type"]);
+        Assert.Equal("project.v0", (string?)ManifestResources["api"]!["type"]);
         Assert.Equal("value.v0", (string?)ManifestResources["uploads"]!["type"]);
         Assert.Equal("{uploads.connectionString}", (string?)ManifestResources["worker"]!["env"]!["ConnectionStrings__uploads"]);
 
@@ -75,7 +74,7 @@ public sealed partial class PublishTests : IAsyncLifetime
                     Assert.NotNull(target["connectionString"]);
                     break;
                 case ["value"] or ["inputs", "value"]:
-                    Assert.Equal("parameter.v0", (string?)target["type"]);
+                    Assert.Contains((string?)target["type"], new[] { "parameter.v0", "annotated.string" });
                     break;
                 case ["bindings", var binding, "host" or "port" or "targetPort" or "url"]:
                     Assert.NotNull(target["bindings"]?[binding]);
@@ -88,9 +87,9 @@ public sealed partial class PublishTests : IAsyncLifetime
 
         foreach (var project in new[] { "api", "worker" })
         {
-            var dockerfile = Path.GetFullPath(Path.Combine(output, (string)ManifestResources[project]!["path"]!));
-            Assert.True(File.Exists(dockerfile), $"{dockerfile} does not exist");
-            Assert.Equal(AppHostPaths.RepositoryRoot, Path.GetFullPath(Path.Combine(output, (string)ManifestResources[project]!["context"]!)).TrimEnd('/'));
+            var projectFile = Path.GetFullPath(Path.Combine(output, (string)ManifestResources[project]!["path"]!));
+            Assert.True(File.Exists(projectFile), $"{projectFile} does not exist");
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(projectFile)!, "Dockerfile")), $"{project} has no Dockerfile beside its project");
         }
     }
 
@@ -99,10 +98,10 @@ public sealed partial class PublishTests : IAsyncLifetime
     {
         Assert.Equal("uploads", Scalar(compose, "name"));
         Assert.All(ModelResources.Where(r => r != "uploads"), name => Assert.True(Services.Children.ContainsKey(name), $"{name} is not a service"));
-        Assert.StartsWith("postgres:", Scalar(Service("postgres"), "image"));
+        Assert.Matches("(^|/)postgres:", Scalar(Service("postgres"), "image"));
         Assert.StartsWith("minio/minio", Scalar(Service("storage"), "image"));
-        Assert.StartsWith("redis:", Scalar(Service("cache"), "image"));
-        Assert.Matches("^rabbitmq:.*management", Scalar(Service("messaging"), "image"));
+        Assert.Matches("(^|/)redis:", Scalar(Service("cache"), "image"));
+        Assert.Matches("(^|/)rabbitmq:.*management", Scalar(Service("messaging"), "image"));
         Assert.Contains("aspire-dashboard", Scalar(Service(ComposeWriter.DashboardService), "image"));
 
         foreach (var project in new[] { "api", "worker" })
@@ -193,7 +192,7 @@ public sealed partial class PublishTests : IAsyncLifetime
 
         var developmentSecrets = new[] { "S3RVER", "uploads-dev-secret", "guest:guest", "minioadmin", "DevelopmentKeys" };
         Assert.All(developmentSecrets, secret => Assert.DoesNotContain(secret, composeText, StringComparison.OrdinalIgnoreCase));
-        Assert.All(developmentSecrets, secret => Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(output, ManifestWriter.FileName))));
+        Assert.All(developmentSecrets, secret => Assert.DoesNotContain(secret, File.ReadAllText(Path.Combine(output, AspireManifest.FileName))));
         Assert.Equal("true", (string?)ManifestResources["token-signing-key"]!["inputs"]!["value"]!["secret"]!.ToString().ToLowerInvariant());
     }
 

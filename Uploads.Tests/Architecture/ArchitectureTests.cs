@@ -5,8 +5,8 @@ namespace Uploads.Tests.Architecture;
 
 /// <summary>
 /// The dependency picture the README draws, read from the project files and the sources: Domain ← Infrastructure ←
-/// Api/Worker, ServiceDefaults beside, the AppHost on its own; inside the AppHost, orchestration, publishing and the
-/// dashboard read the app model and the app model reads none of them; each rule of the file is written in the domain only.
+/// Api/Worker, ServiceDefaults beside, the AppHost over the two services it runs; inside the AppHost, publishing and the
+/// tokens read the resource types and the resource types read neither; each rule of the file is written in the domain only.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -28,7 +28,7 @@ public sealed partial class ArchitectureTests
     [InlineData("Uploads.Api", "Uploads.Domain", "Uploads.Infrastructure", "Uploads.ServiceDefaults")]
     [InlineData("Uploads.Worker", "Uploads.Domain", "Uploads.Infrastructure", "Uploads.ServiceDefaults")]
     [InlineData("Uploads.ServiceDefaults")]
-    [InlineData("Uploads.AppHost")]
+    [InlineData("Uploads.AppHost", "Uploads.Api", "Uploads.Worker")]
     // A client users install: it speaks the API's JSON, and knows nothing of the server's code.
     [InlineData("Uploads.Cli")]
     public void Each_project_references_exactly_the_projects_of_the_layout(string project, params string[] expected)
@@ -41,10 +41,9 @@ public sealed partial class ArchitectureTests
     }
 
     [Theory]
-    [InlineData("ApplicationModel", "Orchestration", "Publishing", "Dashboard", "Tokens")]
-    [InlineData("Orchestration", "Publishing", "Dashboard", "Tokens")]
-    [InlineData("Publishing", "Orchestration", "Dashboard", "Tokens")]
-    [InlineData("Dashboard", "Publishing", "Tokens")]
+    [InlineData("Resources", "Publishing", "Tokens")]
+    [InlineData("Publishing", "Tokens")]
+    [InlineData("Tokens", "Publishing", "Resources")]
     public void AppHost_folders_depend_one_way(string folder, params string[] forbidden)
     {
         var offending = SourcesUnder(Path.Combine("Uploads.AppHost", folder))
@@ -60,7 +59,7 @@ public sealed partial class ArchitectureTests
     public void Every_AppHost_file_holds_one_type_named_after_it()
     {
         var misnamed = SourcesUnder("Uploads.AppHost")
-            .Where(file => !Path.GetFileName(file).Equals("Program.cs", StringComparison.Ordinal))
+            .Where(file => Path.GetFileName(file) is not ("Program.cs" or "GlobalUsings.cs"))
             .Select(file => (File: file, Types: TopLevelType().Matches(File.ReadAllText(file)).Select(m => m.Groups["name"].Value).ToList()))
             .Where(source => source.Types.Count != 1 || source.Types[0] != Path.GetFileNameWithoutExtension(source.File))
             .Select(source => $"{Path.GetRelativePath(Root, source.File)}: {string.Join(", ", source.Types)}")

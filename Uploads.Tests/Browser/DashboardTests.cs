@@ -4,71 +4,64 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Browser;
 
-/// <summary>The AppHost's development dashboard in headless Chromium, against the running stack.</summary>
+/// <summary>Aspire's dashboard in headless Chromium, against the running stack. It is a Blazor app: the tests wait for text.</summary>
 [Collection(StackCollection.Name)]
 public sealed class DashboardTests(UploadsStack stack)
 {
+    /// <summary>Playwright's five seconds are too few for a Blazor page's first render on a loaded two-core machine.</summary>
+    const float PageTimeoutMs = 60_000;
+
     [Fact]
     public async Task The_dashboard_lists_every_resource_running_and_draws_the_trace_of_an_upload_across_api_and_worker()
     {
         var (ticket, confirmation) = await stack.Client.UploadAsync(UploadsClient.RandomBytes(20_000), "dashboard.bin");
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
-        await stack.Dashboard.WholeTraceAsync(confirmation.TraceId);
+        var trace = await stack.Dashboard.WholeTraceAsync(confirmation.TraceId);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         await page.GotoAsync(stack.Dashboard.Url.ToString());
 
-        foreach (var resource in stack.App.Runners)
+        // Every resource of the model is listed; all but the one-shot migration (finished) run, and none is unhealthy.
+        string[] names = ["postgres", "uploads", "storage", "cache", "messaging", "messaging-epmd", "scanner", "migrate", .. stack.Resources.Projects.Select(p => p.Name)];
+        foreach (var name in names)
         {
-            var row = page.Locator($"#resources tr[data-resource='{resource.Name}']");
-            await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("Running");
-            await Assertions.Expect(row.Locator(".health")).ToHaveTextAsync("Healthy", new() { Timeout = 15_000 });
+            await Assertions.Expect(page.GetByText(name, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = PageTimeoutMs });
         }
 
+        // A state per instance (replicas also have a row of their own resource above them).
+        await Eventually.TrueAsync(
+            async () => await page.GetByText("Running", new() { Exact = true }).CountAsync() >= names.Length - 1,
+            "every resource but migrate to show Running");
+        await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync("Unhealthy");
         await Chromium.SaveScreenshotAsync(page, "dashboard-resources.png");
 
-        await page.ClickAsync("nav a[data-tab='traces']");
-        await page.FillAsync("#trace-search", ticket.FileId.ToString());
-        await page.PressAsync("#trace-search", "Enter");
-        await page.ClickAsync($"#traces tr[data-trace-id='{confirmation.TraceId}']");
-
-        var waterfall = page.Locator("#waterfall");
-        await Assertions.Expect(waterfall.Locator(".span-row[data-service='api']").First).ToBeVisibleAsync();
-        await Assertions.Expect(waterfall.Locator(".span-row[data-service^='worker']").First).ToBeVisibleAsync();
-        await Assertions.Expect(waterfall).ToContainTextAsync("POST /files/confirm-uploads");
-        await Assertions.Expect(waterfall).ToContainTextAsync("file.hash");
-        await page.ClickAsync("#waterfall .span-row:has-text('file.sync')");
-        await Assertions.Expect(page.Locator("#span-details")).ToContainTextAsync(ticket.FileId.ToString());
+        // The upload's trace, with spans of the API and of the worker that synced it.
+        var syncedBy = trace.Spans.Single(s => s.Name == "file.sync").Service;
+        await page.GotoAsync(new Uri(stack.Dashboard.Url, $"/traces/detail/{confirmation.TraceId}").ToString());
+        await Assertions.Expect(page.GetByText("POST /files/confirm-uploads").First).ToBeVisibleAsync(new() { Timeout = PageTimeoutMs });
+        await Assertions.Expect(page.GetByText("file.sync").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("file.hash").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(trace.Spans.First(s => s.Kind == "Server").Service);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync(syncedBy);
         await Chromium.SaveScreenshotAsync(page, "dashboard-trace.png");
     }
 
-    /// <summary>Playwright's five seconds are too few for three pages' backlogs on a loaded two-core machine (seen in CI).</summary>
-    const float ConsoleTimeoutMs = 60_000;
-
     [Fact]
-    public async Task The_console_of_a_resource_shows_its_output_and_follows_it_live()
+    public async Task The_console_of_a_worker_shows_the_file_it_synced()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        // One page per worker, both open before the upload: whichever syncs the file, its line must arrive live.
-        var consoles = new Dictionary<string, IPage>();
-        foreach (var worker in stack.Resources.Workers)
-        {
-            var page = await browser.NewPageAsync();
-            await page.GotoAsync($"{stack.Dashboard.Url}#console/{worker.Name}");
-            // The backlog has arrived, so the live stream is open (the oldest lines may have rolled out of it by now).
-            await Assertions.Expect(page.Locator("#console-output")).Not.ToBeEmptyAsync(new() { Timeout = ConsoleTimeoutMs });
-            consoles[worker.Name] = page;
-        }
-
         var (ticket, confirmation) = await stack.Client.UploadAsync(UploadsClient.RandomBytes(100), "console.bin");
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
         // The sync's span tells which worker synced the file.
         var trace = await stack.Dashboard.WholeTraceAsync(confirmation.TraceId);
         var syncedBy = trace.Spans.Single(s => s.Name == "file.sync").Service;
 
-        await Assertions.Expect(consoles[syncedBy].Locator("#console-output")).ToContainTextAsync($"File {ticket.FileId} is Synced", new() { Timeout = ConsoleTimeoutMs });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        await page.GotoAsync(new Uri(stack.Dashboard.Url, $"/consolelogs/resource/{syncedBy}").ToString());
+
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync($"File {ticket.FileId} is Synced", new() { Timeout = PageTimeoutMs });
     }
 }

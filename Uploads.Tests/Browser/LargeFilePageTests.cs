@@ -2,7 +2,6 @@ using Amazon.S3;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using Uploads.Api.Security;
-using Uploads.AppHost.Orchestration;
 using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
@@ -29,9 +28,9 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(stack.Resources.Api.Url);
+        await page.GotoAsync(stack.ApiUrl);
         var memory = await RendererMemory.StartAsync(browser);
-        var workers = stack.Resources.Workers.Select(w => stack.Runner(w).Process!.Id).ToList();
+        var workers = stack.Resources.Workers.Select(w => stack.ProcessId(w)).ToList();
         workers.ForEach(ProcessMemory.ResetPeak);
         var workersBefore = workers.ToDictionary(w => w, ProcessMemory.Resident);
         await stack.StorageFaults.RefuseOnceAsync(2, 17, 120);
@@ -127,7 +126,7 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
     /// <summary>Picks <paramref name="large"/> on the page and waits until storage holds <paramref name="parts"/> of its parts.</summary>
     async Task<(ILocator Row, Guid FileId, string UploadId)> UploadUntilStoredAsync(IPage page, LargeFile large, int parts)
     {
-        await page.GotoAsync(stack.Resources.Api.Url);
+        await page.GotoAsync(stack.ApiUrl);
         await page.SetInputFilesAsync("#picker", large.Path);
         var row = page.Locator("#files tbody tr").First;
         await Assertions.Expect(row).ToHaveAttributeAsync("data-file-id", new System.Text.RegularExpressions.Regex("."));

@@ -15,7 +15,7 @@ public sealed class UploadPageTests(UploadsStack stack)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(stack.Resources.Api.Url);
+        await page.GotoAsync(stack.ApiUrl);
 
         await page.SetInputFilesAsync("#picker", new[]
         {
@@ -58,7 +58,7 @@ public sealed class UploadPageTests(UploadsStack stack)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(stack.Resources.Api.Url);
+        await page.GotoAsync(stack.ApiUrl);
 
         await page.SetInputFilesAsync("#picker", new FilePayload { Name = "sideways.jpg", MimeType = "image/jpeg", Buffer = photo });
 

@@ -25,7 +25,7 @@ public sealed class UppyPageTests(UploadsStack stack)
         stack.Proxies.StorageEvents.Set(FaultMode.Pass);
         try
         {
-            await page.GotoAsync($"{stack.Resources.Api.Url}/uppy/");
+            await page.GotoAsync($"{stack.ApiUrl}/uppy/");
             await page.Locator("input.uppy-Dashboard-input:not([webkitdirectory])").First.SetInputFilesAsync(new[]
             {
                 new FilePayload { Name = "small.bin", MimeType = "application/octet-stream", Buffer = small },

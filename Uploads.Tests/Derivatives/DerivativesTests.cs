@@ -140,10 +140,7 @@ public sealed class DerivativesTests(UploadsStack stack)
         await Eventually.TrueAsync(
             async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)) == 1,
             "a worker to take the derivatives", DerivativesTimeout);
-        foreach (var worker in stack.Resources.Workers)
-        {
-            await stack.Runner(worker).KillAsync();
-        }
+        await stack.KillAsync(stack.Resources.Workers);
 
         Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)));
         await stack.StartAsync(stack.Resources.Workers);

@@ -85,9 +85,9 @@ public sealed class ImmutabilityTests(UploadsStack stack)
         var (ticket, _) = await stack.Client.UploadAsync(content, "sealed.bin", UploadsClient.Sha256Of(content));
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
 
-        var sealedObject = await stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId));
+        var sealedObject = await stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId));
         var upload = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() =>
-            stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
+            stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
 
         Assert.Equal(ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId), ticket.FormFields!["key"]);
         Assert.NotEqual(ticket.FormFields["key"], ObjectKeys.For(UploadsStack.Tenant, ticket.FileId));

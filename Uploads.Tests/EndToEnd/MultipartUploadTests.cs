@@ -1,5 +1,3 @@
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using System.Collections.Concurrent;
 using System.Net;

@@ -33,7 +33,7 @@ public sealed class PipelineTests(UploadsStack stack)
         var ttl = await stack.Redis.GetDatabase().KeyTimeToLiveAsync(FileContentCache.KeyFor(fileId));
         Assert.InRange(ttl!.Value, TimeSpan.FromHours(23), TimeSpan.FromHours(24));
 
-        var stored = await stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, fileId));
+        var stored = await stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, ObjectKeys.For(UploadsStack.Tenant, fileId));
         Assert.Equal(length, stored.ContentLength);
     }
 

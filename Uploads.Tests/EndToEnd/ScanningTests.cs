@@ -39,7 +39,7 @@ public sealed class ScanningTests(UploadsStack stack)
         using var read = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/content");
         Assert.Equal(HttpStatusCode.Conflict, read.StatusCode);
         var sealedObject = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() =>
-            stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId)));
+            stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, ObjectKeys.For(UploadsStack.Tenant, ticket.FileId)));
         Assert.Equal(HttpStatusCode.NotFound, sealedObject.StatusCode);
         Assert.False(await stack.Redis.GetDatabase().KeyExistsAsync(Uploads.Infrastructure.Caching.FileContentCache.KeyFor(ticket.FileId)));
         var again = await stack.Client.RequestUploadAsync("tool-again.bin", content.Length, digest);
@@ -51,8 +51,7 @@ public sealed class ScanningTests(UploadsStack stack)
     public async Task A_file_syncs_only_after_a_clean_scan_when_the_scanner_was_down_meanwhile()
     {
         var content = UploadsClient.RandomBytes(4096);
-        var scanner = stack.Runner(stack.Resources.Scanner);
-        await scanner.StopAsync();
+        await stack.StopAsync(stack.Resources.Scanner);
         Guid fileId;
         try
         {

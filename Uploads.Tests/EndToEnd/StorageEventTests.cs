@@ -15,7 +15,7 @@ namespace Uploads.Tests.EndToEnd;
 [Collection(StackCollection.Name)]
 public sealed class StorageEventTests(UploadsStack stack)
 {
-    string Secret => stack.Resources.Storage.Events!.Secret.Resolve();
+    static string Secret => UploadsStack.StorageEventsSecret;
 
     [Fact]
     public async Task An_upload_nobody_confirms_is_confirmed_by_the_storage_event_and_syncs_once_with_its_digest()
@@ -66,7 +66,7 @@ public sealed class StorageEventTests(UploadsStack stack)
         var ticket = await stack.Client.RequestUploadAsync("declared.bin", 1_000);
         await UploadsClient.UploadToStorageAsync(ticket, UploadsClient.RandomBytes(1_000));
 
-        var answer = await PostEventAsync(Notification("ObjectCreated:Post", stack.Resources.Storage.Bucket, UploadKey(ticket.FileId), 2_000), Secret);
+        var answer = await PostEventAsync(Notification("ObjectCreated:Post", UploadsStack.Bucket, UploadKey(ticket.FileId), 2_000), Secret);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("\"confirmed\":0,\"rejected\":1,\"ignored\":0", await answer.Content.ReadAsStringAsync());
@@ -90,7 +90,7 @@ public sealed class StorageEventTests(UploadsStack stack)
             _ => "tenants/tests/uploads/../files/x\u202e",
         };
 
-        var answer = await PostEventAsync(Notification(eventName, bucket == "uploads" ? stack.Resources.Storage.Bucket : bucket, key, content.Length), Secret);
+        var answer = await PostEventAsync(Notification(eventName, bucket == "uploads" ? UploadsStack.Bucket : bucket, key, content.Length), Secret);
 
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("\"confirmed\":0,\"rejected\":0,\"ignored\":1", await answer.Content.ReadAsStringAsync());
@@ -107,7 +107,7 @@ public sealed class StorageEventTests(UploadsStack stack)
         var ticket = await stack.Client.RequestUploadAsync("guarded.bin", content.Length);
         await UploadsClient.UploadToStorageAsync(ticket, content);
 
-        var answer = await PostEventAsync(Notification("ObjectCreated:Post", stack.Resources.Storage.Bucket, UploadKey(ticket.FileId), content.Length),
+        var answer = await PostEventAsync(Notification("ObjectCreated:Post", UploadsStack.Bucket, UploadKey(ticket.FileId), content.Length),
             authorization is null ? null : authorization.Replace("wrong", "wrong-" + Secret[..8], StringComparison.Ordinal), raw: true);
 
         Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Uploads.AppHost;
-using Uploads.AppHost.Orchestration;
 
 namespace Uploads.Tests.Fixtures;
 
@@ -10,7 +8,7 @@ namespace Uploads.Tests.Fixtures;
 /// kind once, in a shuffled order; the seed makes a run repeatable.
 /// </summary>
 /// <param name="longestHold">How long a fault may last; each lasts a third of this or more, with a pause of a sixth to a half of it after.</param>
-public sealed class ChaosMonkey(DistributedApplication app, UploadsResources resources, FaultProxies proxies, int seed, TimeSpan? longestHold = null)
+public sealed class ChaosMonkey(LocalStack stack, int seed, TimeSpan? longestHold = null)
 {
     readonly int longestHoldMs = (int)(longestHold ?? TimeSpan.FromSeconds(3)).TotalMilliseconds;
     readonly Random random = new(seed);
@@ -42,7 +40,7 @@ public sealed class ChaosMonkey(DistributedApplication app, UploadsResources res
         }
         finally
         {
-            foreach (var proxy in proxies.All)
+            foreach (var proxy in stack.Proxies!.All)
             {
                 proxy.Set(FaultMode.Pass);
             }
@@ -52,7 +50,7 @@ public sealed class ChaosMonkey(DistributedApplication app, UploadsResources res
     IReadOnlyList<(string Name, Func<TimeSpan, Task> Make)> Faults()
     {
         var faults = new List<(string, Func<TimeSpan, Task>)>();
-        foreach (var proxy in proxies.All)
+        foreach (var proxy in stack.Proxies!.All)
         {
             faults.Add(($"{proxy.Name} refused", hold => Hold(proxy, FaultMode.Refuse, hold)));
             faults.Add(($"{proxy.Name} black-holed", hold => Hold(proxy, FaultMode.BlackHole, hold)));
@@ -66,15 +64,14 @@ public sealed class ChaosMonkey(DistributedApplication app, UploadsResources res
 
         faults.Add(("worker killed", async _ =>
         {
-            var worker = app.Runner(resources.Workers[random.Next(resources.Workers.Count)]);
-            await worker.KillAsync();
-            await StartAsync(worker);
+            var worker = stack.Resources.Workers[random.Next(stack.Resources.Workers.Count)];
+            await stack.KillAsync(worker);
+            await stack.StartAsync([worker]);
         }));
         faults.Add(("broker restarted", async _ =>
         {
-            var broker = app.Runner(resources.Messaging);
-            await broker.StopAsync();
-            await StartAsync(broker);
+            await stack.StopAsync(stack.Resources.Messaging);
+            await stack.StartAsync([stack.Resources.Messaging]);
         }));
         return faults;
     }
@@ -84,11 +81,5 @@ public sealed class ChaosMonkey(DistributedApplication app, UploadsResources res
         proxy.Set(mode);
         await Task.Delay(hold, CancellationToken.None);
         proxy.Set(FaultMode.Pass);
-    }
-
-    static async Task StartAsync(ResourceRunner runner)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await runner.StartAsync(timeout.Token);
     }
 }

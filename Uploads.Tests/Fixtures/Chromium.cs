@@ -1,6 +1,5 @@
+using Uploads.AppHost;
 using Microsoft.Playwright;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 
 namespace Uploads.Tests.Fixtures;

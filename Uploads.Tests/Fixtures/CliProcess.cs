@@ -1,6 +1,6 @@
+using Uploads.AppHost;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Tokens;
 
 namespace Uploads.Tests.Fixtures;

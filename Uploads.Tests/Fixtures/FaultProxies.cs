@@ -1,4 +1,6 @@
-using Uploads.AppHost;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Uploads.AppHost.Resources;
 
 namespace Uploads.Tests.Fixtures;
 
@@ -9,50 +11,39 @@ namespace Uploads.Tests.Fixtures;
 /// Storage reports created objects to the API through <see cref="StorageEvents"/>, which refuses them unless a test
 /// lets them pass: most tests confirm their uploads themselves, and some need an upload left unconfirmed.
 /// </summary>
-public sealed class FaultProxies : IAsyncDisposable
+public sealed class FaultProxies(StackPorts ports) : IAsyncDisposable
 {
-    FaultProxies(UploadsResources resources)
-    {
-        Storage = new FaultProxy("storage", resources.Storage.Port);
-        Database = new FaultProxy("postgres", resources.Postgres.Port);
-        Broker = new FaultProxy("messaging", resources.Messaging.Port);
-        Cache = new FaultProxy("cache", resources.Cache.Port);
-        StorageEvents = new FaultProxy("storage-events", resources.Storage.Events!.Target.Port);
-        StorageEvents.Set(FaultMode.Refuse);
-    }
-
-    public FaultProxy Storage { get; }
-    public FaultProxy Database { get; }
-    public FaultProxy Broker { get; }
-    public FaultProxy Cache { get; }
-    public FaultProxy StorageEvents { get; }
+    public FaultProxy Storage { get; } = new("storage", ports["storage"]);
+    public FaultProxy Database { get; } = new("postgres", ports["postgres"]);
+    public FaultProxy Broker { get; } = new("messaging", ports["messaging"]);
+    public FaultProxy Cache { get; } = new("cache", ports["cache"]);
+    public FaultProxy StorageEvents { get; } = Refusing(new FaultProxy("storage-events", ports["api"]));
 
     /// <summary>The links between the services and their backing services, where chaos is made.</summary>
     public IReadOnlyList<FaultProxy> All => [Storage, Database, Broker, Cache];
 
-    /// <summary>Starts the proxies and routes the API's and the workers' connections through them (before the app is built).</summary>
-    public static FaultProxies RouteThrough(UploadsResources resources)
+    /// <summary>Routes the projects' connections and storage's events through the proxies (before the app is built).</summary>
+    public void RouteThrough(IReadOnlyDictionary<string, IResourceBuilder<ProjectResource>> projects, IResourceBuilder<StorageServerResource> storage)
     {
-        var proxies = new FaultProxies(resources);
-        string Through(string connectionString, int port, FaultProxy proxy) => connectionString
-            .Replace($":{port}", $":{proxy.Port}", StringComparison.Ordinal)
-            .Replace($"Port={port}", $"Port={proxy.Port}", StringComparison.Ordinal);
-
-        var events = resources.Storage.Events!;
-        resources.Storage.WithEventsRoutedThrough($"http://127.0.0.1:{proxies.StorageEvents.Port}{events.Path}");
-        foreach (var worker in resources.Workers)
+        string eventsUrl = $"http://127.0.0.1:{StorageEvents.Port}{Uploads.AppHost.AppModel.StorageEventsPath}";
+        string workersStorage = $"Endpoint=http://localhost:{Storage.Port};AccessKey={storage.Resource.AccessKey};SecretKey={storage.Resource.SecretKey}";
+        string database = $"Host=localhost;Port={Database.Port};Username=postgres;Database=uploads";
+        string messaging = $"amqp://guest:guest@localhost:{Broker.Port}";
+        string cache = $"localhost:{Cache.Port}";
+        storage.WithEnvironment(StorageServerResource.EventsUrlVariable, eventsUrl);
+        projects["worker"].WithEnvironment("ConnectionStrings__storage", workersStorage);
+        foreach (var project in projects.Values)
         {
-            worker.WithEnvironment("ConnectionStrings__storage", Through(resources.Storage.ConnectionString, resources.Storage.Port, proxies.Storage));
+            project.WithEnvironment("ConnectionStrings__uploads", database)
+                .WithEnvironment("ConnectionStrings__messaging", messaging)
+                .WithEnvironment("ConnectionStrings__cache", cache);
         }
+    }
 
-        foreach (var project in resources.Projects)
-        {
-            project.WithEnvironment("ConnectionStrings__uploads", Through(resources.Database.ConnectionString, resources.Postgres.Port, proxies.Database))
-                .WithEnvironment("ConnectionStrings__messaging", Through(resources.Messaging.ConnectionString, resources.Messaging.Port, proxies.Broker))
-                .WithEnvironment("ConnectionStrings__cache", Through(resources.Cache.ConnectionString, resources.Cache.Port, proxies.Cache));
-        }
-
-        return proxies;
+    static FaultProxy Refusing(FaultProxy proxy)
+    {
+        proxy.Set(FaultMode.Refuse);
+        return proxy;
     }
 
     public async ValueTask DisposeAsync()

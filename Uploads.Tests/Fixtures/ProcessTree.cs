@@ -11,12 +11,16 @@ public sealed record ProcessInfo(int Id, int ParentId, long StartTime, string Co
 public static class ProcessTree
 {
     /// <summary>Every process descending from <paramref name="rootId"/>, at this moment.</summary>
+    public static IReadOnlyList<ProcessInfo> All() =>
+    [
+        .. Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var id) ? Read(id) : null)
+            .OfType<ProcessInfo>(),
+    ];
+
     public static IReadOnlyList<ProcessInfo> DescendantsOf(int rootId)
     {
-        var all = Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var id) ? Read(id) : null)
-            .OfType<ProcessInfo>()
-            .ToList();
+        var all = All();
         var descendants = new List<ProcessInfo>();
         var parents = new HashSet<int> { rootId };
         bool added;

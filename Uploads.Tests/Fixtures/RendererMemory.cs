@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Uploads.AppHost.Orchestration;
 
 namespace Uploads.Tests.Fixtures;
 

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
-using Uploads.AppHost.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Uploads.AppHost;
+using Uploads.AppHost.Resources;
 
 namespace Uploads.Tests.Fixtures;
 
@@ -12,11 +15,11 @@ public sealed class StorageFaults(int controlPort)
     static readonly string Module = Path.Combine(AppHostPaths.RepositoryRoot, "Uploads.Tests", "Fixtures", "StorageFaults", "storage-faults.js");
     readonly HttpClient control = new() { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
 
-    public static StorageFaults LoadInto(ObjectStorageResource storage)
+    public static StorageFaults LoadInto(IResourceBuilder<StorageServerResource> storage)
     {
-        var port = Ports.Free();
-        storage.WithLocalEnvironment("NODE_OPTIONS", $"--require \"{Module}\"")
-            .WithLocalEnvironment("UPLOADS_TEST_STORAGE_CONTROL_PORT", port.ToString());
+        var port = FreePorts.Next();
+        storage.WithEnvironment("NODE_OPTIONS", $"--require \"{Module}\"")
+            .WithEnvironment("UPLOADS_TEST_STORAGE_CONTROL_PORT", port.ToString());
         return new StorageFaults(port);
     }
 

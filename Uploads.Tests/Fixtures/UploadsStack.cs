@@ -1,15 +1,16 @@
+using Uploads.AppHost;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using StackExchange.Redis;
-using Uploads.AppHost;
-using Uploads.AppHost.Dashboard;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
+using Uploads.AppHost.Resources;
 using Uploads.AppHost.Tokens;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
@@ -18,15 +19,13 @@ using Uploads.Infrastructure.Storage;
 namespace Uploads.Tests.Fixtures;
 
 /// <summary>
-/// The whole system, started once per test collection through the AppHost's own hosting code: real PostgreSQL,
-/// s3rver, Redis, RabbitMQ, API and worker, in a temporary folder on free ports, so it can run beside <c>./run.sh</c>.
-/// A missing service makes every test of the collection fail; nothing is skipped.
+/// The whole system, started once per test collection by Aspire's testing builder from <c>Uploads.AppHost</c>: real
+/// PostgreSQL, s3rver, Redis, RabbitMQ, clamd, two APIs and three workers, in a temporary folder on free ports, so it
+/// can run beside <c>./run.sh</c>. A missing service makes every test of the collection fail; nothing is skipped.
 /// </summary>
 public sealed class UploadsStack : IAsyncLifetime
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-
-    readonly List<string> log = [];
 
     /// <summary>Event streams a tenant may hold open here (the API's default is 100).</summary>
     public const int MaxEventStreamsPerTenant = 10;
@@ -40,18 +39,32 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>Deliveries failed for good in a row that disable a webhook subscription, in this stack.</summary>
     public const int WebhookFailuresToDisable = 2;
 
-    public string StateDirectory { get; } = Directory.CreateTempSubdirectory("uploads-tests-").FullName;
-    public DistributedApplication App { get; private set; } = null!;
-    public UploadsResources Resources { get; private set; } = null!;
+    /// <summary>The bucket the AppHost gives the services.</summary>
+    public const string Bucket = Uploads.AppHost.BackingServices.Bucket;
+
+    /// <summary>The token storage sends its object events with, here (the AppHost makes one per run).</summary>
+    public const string StorageEventsSecret = "storage-events-secret-of-the-tests-0123456789";
+
+    MetricsCollector metrics = null!;
+
+    /// <summary>The AppHost as Aspire's testing builder runs it, with what Aspire knows of its resources.</summary>
+    public LocalStack Local { get; private set; } = null!;
+
+    public string StateDirectory => Local.StateDirectory;
+    public DistributedApplication App => Local.App;
+    public StackResources Resources => Local.Resources;
     public UploadsClient Client { get; private set; } = null!;
+
+    /// <summary>The API as a browser reaches it: Aspire's proxy in front of the replicas, an origin storage's CORS allows.</summary>
+    public string ApiUrl => $"http://localhost:{Local.Ports["api"]}";
     public IConnectionMultiplexer Redis { get; private set; } = null!;
     public IAmazonS3 Storage { get; private set; } = null!;
 
-    /// <summary>The AppHost's dashboard: its page, its JSON API and what its OTLP receiver got from the services.</summary>
+    /// <summary>Aspire's dashboard (its telemetry API), and the metrics the services exported.</summary>
     public DashboardClient Dashboard { get; private set; } = null!;
 
     /// <summary>What the services reach their backing services through: a test makes a fault here and reads what the proxy did.</summary>
-    public FaultProxies Proxies { get; private set; } = null!;
+    public FaultProxies Proxies => Local.Proxies!;
 
     /// <summary>Part PUTs counted at storage, and parts it refuses once when told.</summary>
     public StorageFaults StorageFaults { get; private set; } = null!;
@@ -62,20 +75,24 @@ public sealed class UploadsStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new DistributedApplicationBuilder(new DistributedApplicationOptions
+        metrics = await MetricsCollector.StartAsync(FreePorts.Next());
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        // Two APIs share the database and the broker, and three workers compete for every message, as in production.
+        Local = await LocalStack.StartAsync(apiReplicas: 2, workerReplicas: 3, withFaultProxies: true, (projects, storage) =>
         {
-            StateDirectory = StateDirectory,
-            Log = line => { lock (log) { log.Add(line); } },
-        });
-        // Two APIs share the database and the broker, and three workers compete for every message, as in production;
-        // the reconciler and leases run fast, so that recovery tests wait seconds, not minutes.
-        Resources = builder.AddUploads(apiReplicas: 2, workerReplicas: 3);
-        FastRecovery.Apply(Resources);
-        Proxies = FaultProxies.RouteThrough(Resources);
-        StorageFaults = StorageFaults.LoadInto(Resources.Storage);
-        foreach (var api in Resources.Apis)
-        {
-            api.WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
+            // The reconciler and leases run fast, so that recovery tests wait seconds, not minutes.
+            FastRecovery.Apply(projects);
+            StorageFaults = StorageFaults.LoadInto(storage);
+            storage.WithEnvironment(StorageServerResource.EventsSecretVariable, StorageEventsSecret);
+            foreach (var project in projects.Values)
+            {
+                // Metrics go to the tests' collector instead of the dashboard, whose telemetry API does not serve them.
+                project.WithEnvironment("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", metrics.Url)
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf");
+            }
+
+            projects["api"].WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
+                .WithEnvironment("StorageEvents__Secret", StorageEventsSecret)
                 .WithEnvironment("Cors__AllowedOrigins__0", FrontendOrigin)
                 // Receivers on loopback, and a retry schedule of seconds (WebhookTests).
                 .WithEnvironment("Webhooks__PollInterval", "00:00:00.200")
@@ -83,29 +100,33 @@ public sealed class UploadsStack : IAsyncLifetime
                 .WithEnvironment("Webhooks__RetryDelays__1", "00:00:01")
                 .WithEnvironment("Webhooks__DisableAfterFailedDeliveries", WebhookFailuresToDisable.ToString())
                 .WithEnvironment("Webhooks__RetentionInterval", "00:00:01");
-        }
-        App = builder.Build();
-        var dashboard = App.AddDashboard(new DashboardOptions { Port = Ports.Free(), OtlpPort = Ports.Free() });
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await App.StartAsync(timeout.Token);
+        }, timeout.Token);
 
         Client = ClientFor(Tenant);
-        Dashboard = new DashboardClient(new HttpClient { BaseAddress = new Uri(dashboard.Host!.Options.Url) });
+        Dashboard = new DashboardClient(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Local.Ports["dashboard"]}") }, metrics);
         Redis = await ConnectionMultiplexer.ConnectAsync(Resources.Cache.ConnectionString);
-        var storage = StorageConnection.Parse(Resources.Storage.ConnectionString);
-        Storage = new AmazonS3Client(new BasicAWSCredentials(storage.AccessKey, storage.SecretKey),
-            new AmazonS3Config { ServiceURL = storage.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = storage.Region });
+        var connection = StorageConnection.Parse(Resources.Storage.ConnectionString);
+        Storage = new AmazonS3Client(new BasicAWSCredentials(connection.AccessKey, connection.SecretKey),
+            new AmazonS3Config { ServiceURL = connection.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = connection.Region });
     }
 
-    /// <summary>What runs <paramref name="resource"/>: a test stops, kills and restarts resources through it.</summary>
-    public ResourceRunner Runner(Resource resource) => App.Runner(resource);
+    /// <summary>The service's own process: for a project, the program <c>dotnet run</c> started.</summary>
+    public int ProcessId(StackResource resource) => Local.ProcessId(resource);
 
-    /// <summary>Starts resources again (after a test stopped or killed them), all at once, and waits until they serve.</summary>
-    public async Task StartAsync(IEnumerable<Resource> resources)
+    /// <summary>Stops the resource as Aspire's dashboard would (its stop command), and waits until it has.</summary>
+    public Task StopAsync(StackResource resource) => Local.StopAsync(resource);
+
+    /// <summary>Kills the resources' processes with SIGKILL all at once, as a crash would, and waits until Aspire sees them gone.</summary>
+    public Task KillAsync(params IEnumerable<StackResource> resources) => Local.KillAsync(resources);
+
+    /// <summary>
+    /// Starts resources again (after a test stopped or killed them), all at once, and waits until they are healthy; the
+    /// stack's client follows its API replica to the port it listens on now.
+    /// </summary>
+    public async Task StartAsync(IEnumerable<StackResource> resources)
     {
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await Task.WhenAll(resources.Select(resource => Runner(resource).StartAsync(timeout.Token)));
+        await Local.StartAsync(resources);
+        Client = ClientFor(Tenant);
     }
 
     public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
@@ -123,12 +144,15 @@ public sealed class UploadsStack : IAsyncLifetime
         ClientFor(Resources.Api, tenant, user, handler);
 
     /// <summary>As <see cref="ClientFor(string, string, DelegatingHandler?)"/>, calling the API replica <paramref name="api"/>.</summary>
-    public UploadsClient ClientFor(ProjectResource api, string tenant, string user = "tester", DelegatingHandler? handler = null)
+    public UploadsClient ClientFor(StackResource api, string tenant, string user = "tester", DelegatingHandler? handler = null)
     {
         var http = new HttpClient(handler ?? (HttpMessageHandler)new HttpClientHandler()) { BaseAddress = new Uri(api.Url) };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentSigningKey.MintToken(StateDirectory, tenant, user, TimeSpan.FromHours(1)));
+        http.DefaultRequestHeaders.Authorization = new("Bearer", MintToken(tenant, user));
         return new UploadsClient(http);
     }
+
+    /// <summary>A development token the stack's APIs accept.</summary>
+    public string MintToken(string tenant, string user = "tester") => Local.MintToken(tenant, user);
 
     /// <summary>
     /// The services' database layer (<c>AddUploadsDatabase</c>) on this stack's database, in the test's process, with a
@@ -192,7 +216,7 @@ public sealed class UploadsStack : IAsyncLifetime
     {
         var parts = await Storage.ListPartsAsync(new ListPartsRequest
         {
-            BucketName = Resources.Storage.Bucket,
+            BucketName = Bucket,
             Key = ObjectKeys.UploadFor(tenant, fileId),
             UploadId = await MultipartUploadIdAsync(fileId),
         });
@@ -241,20 +265,14 @@ public sealed class UploadsStack : IAsyncLifetime
         Redis?.Dispose();
         Storage?.Dispose();
         Dashboard?.Dispose();
-        if (App is not null)
+        if (Local is not null)
         {
-            await App.DisposeAsync();
+            await Local.DisposeAsync();
         }
 
-        if (Proxies is not null)
+        if (metrics is not null)
         {
-            await Proxies.DisposeAsync();
-        }
-
-        // UPLOADS_TESTS_KEEP_STATE=1 keeps the folder (the services' logs are in its logs/) for a look after a failure.
-        if (Environment.GetEnvironmentVariable("UPLOADS_TESTS_KEEP_STATE") != "1")
-        {
-            Directory.Delete(StateDirectory, recursive: true);
+            await metrics.DisposeAsync();
         }
     }
 }

@@ -1,3 +1,5 @@
+using Uploads.AppHost.Resources;
+using Uploads.AppHost;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Http;
@@ -34,7 +36,7 @@ public sealed class WebhookReceiver : IDisposable
     public IReadOnlyList<ReceivedWebhook> Received => [.. received];
 
     /// <summary>Listens on a free port; the first requests are answered with <paramref name="answers"/>, then 200.</summary>
-    public static WebhookReceiver Start(params int[] answers) => new(Uploads.AppHost.ApplicationModel.Ports.Free(), answers);
+    public static WebhookReceiver Start(params int[] answers) => new(FreePorts.Next(), answers);
 
     async Task ServeAsync()
     {

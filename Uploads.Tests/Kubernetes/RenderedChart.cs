@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using Uploads.AppHost;
-using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Publishing;
 using Uploads.Tests.Fixtures;
 using YamlDotNet.RepresentationModel;
@@ -41,7 +40,7 @@ public sealed class RenderedChart : IAsyncLifetime
         Assert.True(Directory.Exists(Path.Combine(ValidatorDirectory, "node_modules")),
             $"The chart validator is not installed in {ValidatorDirectory}: ./test.sh installs it (npm ci).");
         InstallHelm();
-        Assert.Equal(0, PublishCommand.Run(["--target", "kubernetes", "--output", ChartDirectory], builder => builder.AddUploads()));
+        Assert.Equal(0, await PublishCommand.RunAsync(["--target", "kubernetes", "--output", ChartDirectory]));
 
         Trial = await RenderAsync([.. RequiredValues], ["--api-versions", "keda.sh/v1alpha1"]);
         Production = await RenderAsync([

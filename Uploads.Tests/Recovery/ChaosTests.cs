@@ -21,7 +21,7 @@ public sealed class ChaosTests(UploadsStack stack, ITestOutputHelper output)
     public async Task Under_random_faults_on_every_link_worker_kills_and_broker_restarts_every_confirmed_file_settles_once()
     {
         var seed = Environment.TickCount;
-        var monkey = new ChaosMonkey(stack.App, stack.Resources, stack.Proxies, seed, longestHold: TimeSpan.FromSeconds(1.5));
+        var monkey = new ChaosMonkey(stack.Local, seed, longestHold: TimeSpan.FromSeconds(1.5));
         var responses = new ResponseLog();
         var client = stack.ClientFor(UploadsStack.Tenant, handler: responses);
         var batch = $"chaos-{Guid.NewGuid():N}";

@@ -128,7 +128,7 @@ public sealed class ConcurrencyTests(UploadsStack stack)
         Assert.Equal(ConfirmationCodes.Expired, confirmation.Results.Single().Error?.Code);
         Assert.Equal(0, confirmation.Confirmed);
         var objectGone = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(
-            () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
+            () => stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
         Assert.Equal(HttpStatusCode.NotFound, objectGone.StatusCode);
     }
 
@@ -147,7 +147,7 @@ public sealed class ConcurrencyTests(UploadsStack stack)
         Assert.Equal(ConfirmationCodes.Expired, confirmation.Results.Single().Error?.Code);
         Assert.Equal(FileStatus.Expired, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
         var objectGone = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(
-            () => stack.Storage.GetObjectMetadataAsync(stack.Resources.Storage.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
+            () => stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId)));
         Assert.Equal(HttpStatusCode.NotFound, objectGone.StatusCode);
     }
 }

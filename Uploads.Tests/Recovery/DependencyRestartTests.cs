@@ -13,7 +13,7 @@ public sealed class DependencyRestartTests(UploadsStack stack)
     {
         var contents = Enumerable.Range(0, 3).Select(_ => UploadsClient.RandomBytes(3000)).ToArray();
         var fileIds = new List<Guid>();
-        await stack.Runner(stack.Resources.Messaging).StopAsync();
+        await stack.StopAsync(stack.Resources.Messaging);
         try
         {
             foreach (var content in contents)
@@ -43,7 +43,7 @@ public sealed class DependencyRestartTests(UploadsStack stack)
     {
         var content = UploadsClient.RandomBytes(10_000);
         Guid fileId;
-        await stack.Runner(stack.Resources.Cache).StopAsync();
+        await stack.StopAsync(stack.Resources.Cache);
         try
         {
             fileId = await stack.Client.UploadAndConfirmAsync(content);
@@ -88,7 +88,7 @@ public sealed class DependencyRestartTests(UploadsStack stack)
         });
 
         await Eventually.TrueAsync(() => Task.FromResult(confirmed.Count >= 10), "the burst to be under way");
-        await stack.Runner(stack.Resources.Postgres).StopAsync();
+        await stack.StopAsync(stack.Resources.Postgres);
         try
         {
             await Eventually.TrueAsync(() => Task.FromResult(responses.CountWithRetryAfter(HttpStatusCode.ServiceUnavailable) > 0),

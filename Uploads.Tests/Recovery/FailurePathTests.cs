@@ -68,7 +68,7 @@ public sealed class FailurePathTests(UploadsStack stack)
         try
         {
             var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
-            await stack.Storage.DeleteObjectAsync(stack.Resources.Storage.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId));
+            await stack.Storage.DeleteObjectAsync(UploadsStack.Bucket, ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId));
             stack.StorageProxy.Set(FaultMode.Pass);
 
             var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed);
@@ -145,7 +145,7 @@ public sealed class FailurePathTests(UploadsStack stack)
                     && await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND status = 'UPLOADED'", ("id", ticket.FileId)) == 1,
                 "the confirmation to be committed and its publish to be under way",
                 TimeSpan.FromSeconds(5));
-            await stack.Runner(stack.Resources.Api).KillAsync();
+            await stack.KillAsync(stack.Resources.Api);
         }
         finally
         {

@@ -14,10 +14,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     {
         using var large = await LargeFile.CreateAsync(200L * 1024 * 1024);
         var ticket = await StartSyncingAsync(large);
-        foreach (var worker in stack.Resources.Workers)
-        {
-            await stack.Runner(worker).KillAsync();
-        }
+        await stack.KillAsync(stack.Resources.Workers);
 
         // The kill landed mid-hash: nothing is left to move the file, so it must still be SYNCING.
         Assert.Equal(FileStatus.Syncing, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
@@ -35,7 +32,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
     {
         using var large = await LargeFile.CreateAsync(200L * 1024 * 1024);
         var ticket = await StartSyncingAsync(large);
-        await Task.WhenAll(stack.Resources.Workers.Select(worker => stack.Runner(worker).StopAsync()));
+        await Task.WhenAll(stack.Resources.Workers.Select(worker => stack.StopAsync(worker)));
 
         // The test stack gives syncs half a second after SIGTERM: this one was cancelled and let go of the file on its way out.
         Assert.Equal(FileStatus.Syncing, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
@@ -60,7 +57,7 @@ public sealed class WorkerCrashTests(UploadsStack stack)
             foreach (var (worker, after) in new[] { (stack.Resources.Workers[0], count / 3), (stack.Resources.Workers[1], 2 * count / 3) })
             {
                 await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref done) >= after), $"{after} files to be confirmed");
-                await stack.Runner(worker).KillAsync();
+                await stack.KillAsync(worker);
                 await stack.StartAsync([worker]);
             }
         });

@@ -1,5 +1,4 @@
 using Uploads.AppHost;
-using Uploads.AppHost.Dashboard;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
 using Uploads.Tests.Fixtures;
@@ -18,18 +17,19 @@ public sealed class ReplicaTests(UploadsStack stack)
     [Fact]
     public void The_AppHost_takes_its_replica_counts_from_the_command_line()
     {
-        var settings = AppHostConfiguration.Read(["--api-replicas", "2", "--worker-replicas", "3"]);
+        static AppHostOptions Read(params string[] args) => AppHostOptions.Read(AppHostOptions.Configuration(args));
+        var settings = Read("--api-replicas", "2", "--worker-replicas", "3");
 
         Assert.Equal((2, 3), (settings.ApiReplicas, settings.WorkerReplicas));
-        Assert.Equal((1, 1), (AppHostConfiguration.Read([]).ApiReplicas, AppHostConfiguration.Read([]).WorkerReplicas));
-        Assert.Throws<ArgumentOutOfRangeException>(() => AppHostConfiguration.Read(["--worker-replicas", "0"]));
+        Assert.Equal((1, 1), (Read().ApiReplicas, Read().WorkerReplicas));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Read("--worker-replicas", "0"));
     }
 
     [Fact]
     public async Task A_thousand_files_through_two_APIs_and_three_workers_each_sync_exactly_once()
     {
         const int count = 1000;
-        Assert.Equal(["api", "api-2"], stack.Resources.Apis.Select(a => a.Name));
+        Assert.Equal(2, stack.Resources.Apis.Count);
         Assert.Equal(3, stack.Resources.Workers.Count);
         var clients = stack.Resources.Apis.Select(api => stack.ClientFor(api, Tenant)).ToArray();
         var before = await SettledMetricsAsync();

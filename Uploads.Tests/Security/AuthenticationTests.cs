@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Uploads.AppHost.ApplicationModel;
-using Uploads.AppHost.Orchestration;
 using Uploads.AppHost.Tokens;
 using Uploads.Infrastructure.Security;
 using Uploads.Tests.Fixtures;

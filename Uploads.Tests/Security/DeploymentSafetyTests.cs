@@ -1,6 +1,7 @@
+using Uploads.AppHost.Resources;
+using Uploads.AppHost;
 using System.Diagnostics;
 using System.Net;
-using Uploads.AppHost.ApplicationModel;
 using Uploads.AppHost.Tokens;
 using Uploads.Infrastructure.Security;
 using Uploads.Tests.Fixtures;
@@ -19,7 +20,7 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
     public async Task Outside_Development_a_service_refuses_what_is_only_fit_for_a_developer_s_machine(string project, string environment)
     {
         // The stack's own settings: development keys, s3rver's credentials, RabbitMQ's guest, a Redis without a password.
-        using var service = Start(project, environment, Ports.Free(), DevelopmentSettings());
+        using var service = Start(project, environment, FreePorts.Next(), DevelopmentSettings());
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
 
         await service.WaitForExitAsync(timeout.Token);
@@ -36,7 +37,7 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
     [Fact]
     public async Task Production_has_no_development_token_endpoint()
     {
-        var port = Ports.Free();
+        var port = FreePorts.Next();
         var settings = DevelopmentSettings();
         settings["Authentication__Tokens__DevelopmentKeys"] = "false";
         settings["ConnectionStrings__storage"] = $"Endpoint={stack.Resources.Storage.Endpoint};AccessKey=production-key;SecretKey=production-secret";
@@ -59,7 +60,7 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
     [Fact]
     public async Task In_Development_the_token_endpoint_answers_only_with_the_AppHost_s_development_keys()
     {
-        var port = Ports.Free();
+        var port = FreePorts.Next();
         var settings = DevelopmentSettings();
         settings["Authentication__Tokens__DevelopmentKeys"] = "false";
         using var api = Start("api", "Development", port, settings);
@@ -93,7 +94,7 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
         ["ConnectionStrings__storage"] = stack.Resources.Storage.ConnectionString,
         ["ConnectionStrings__cache"] = stack.Resources.Cache.ConnectionString,
         ["ConnectionStrings__messaging"] = stack.Resources.Messaging.ConnectionString,
-        ["Storage__Bucket"] = stack.Resources.Storage.Bucket,
+        ["Storage__Bucket"] = UploadsStack.Bucket,
         ["Authentication__Tokens__SigningKeys__0"] = DevelopmentTokenWriter.NewSigningKey(),
         ["Authentication__Tokens__DevelopmentKeys"] = "true",
     };
@@ -118,7 +119,8 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
 
     static Process Start(string project, string environment, int port, IReadOnlyDictionary<string, string> settings)
     {
-        var assembly = AppHostPaths.Project(project);
+        var projectName = project == "api" ? "Uploads.Api" : "Uploads.Worker";
+        var assembly = AppHostPaths.BuildOutput(projectName, "Uploads.Tests", $"{projectName}.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardError = true,

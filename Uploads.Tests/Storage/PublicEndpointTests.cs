@@ -62,7 +62,7 @@ public sealed class PublicEndpointTests(UploadsStack stack)
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:storage"] = stack.Resources.Storage.ConnectionString,
-            ["Storage:Bucket"] = stack.Resources.Storage.Bucket,
+            ["Storage:Bucket"] = UploadsStack.Bucket,
             ["Storage:PublicEndpoint"] = publicEndpoint.ToString(),
         });
         builder.AddObjectStorage();

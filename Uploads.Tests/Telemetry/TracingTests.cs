@@ -1,4 +1,3 @@
-using Uploads.AppHost.Dashboard;
 using Uploads.Domain.Files;
 using Uploads.Tests.Fixtures;
 
@@ -18,10 +17,11 @@ public sealed class TracingTests(UploadsStack stack)
 
         var spans = (await stack.Dashboard.WholeTraceAsync(confirmation.TraceId)).Spans;
         Assert.All(spans, span => Assert.Equal(confirmation.TraceId, span.TraceId));
-        var request = Assert.Single(spans, s => s is { Service: "api", Kind: "Server" });
+        var api = stack.Resources.Api.Name;
+        var request = Assert.Single(spans, s => s.Service == api && s.Kind == "Server");
         Assert.Equal("POST /files/confirm-uploads", request.Name);
         Assert.Null(request.ParentSpanId);
-        var publish = Assert.Single(spans, s => s is { Service: "api", Kind: "Producer" });
+        var publish = Assert.Single(spans, s => s.Service == api && s.Kind == "Producer");
         Assert.Contains("FileUploaded", publish.Name);
 
         var consume = Assert.Single(spans, s => s.Kind == "Consumer" && s.ParentSpanId == publish.SpanId);
@@ -81,7 +81,7 @@ public sealed class TracingTests(UploadsStack stack)
 
         // The stack is shared, but its tests run one at a time and each waits for its own files: between the two
         // snapshots, only this upload happened, so every figure moved by exactly what it did.
-        Assert.Equal(1, DashboardClient.Total(after, "api", "uploads.presigned_urls.issued") - DashboardClient.Total(before, "api", "uploads.presigned_urls.issued"));
+        Assert.Equal(1, DashboardClient.Total(after, Api, "uploads.presigned_urls.issued") - DashboardClient.Total(before, Api, "uploads.presigned_urls.issued"));
         Assert.Equal(1, Confirmed(after) - Confirmed(before));
         Assert.Equal(1, Synced(after) - Synced(before));
         var (countBefore, bytesBefore) = Hashed(before);
@@ -91,8 +91,8 @@ public sealed class TracingTests(UploadsStack stack)
         Assert.Equal("By", after.First(m => m.Name == "uploads.sync.bytes_hashed").Unit);
         Assert.Equal("s", after.First(m => m.Name == "uploads.sync.duration").Unit);
 
-        static double Confirmed(IReadOnlyList<MetricView> metrics) =>
-            DashboardClient.Total(metrics, "api", "uploads.confirmations", ("uploads.confirmation.result", "UPLOADED"));
+        double Confirmed(IReadOnlyList<MetricView> metrics) =>
+            DashboardClient.Total(metrics, Api, "uploads.confirmations", ("uploads.confirmation.result", "UPLOADED"));
         static double Synced(IReadOnlyList<MetricView> metrics) => metrics
             .Where(m => m.Service.StartsWith("worker", StringComparison.Ordinal) && m.Name == "uploads.files.transitions")
             .SelectMany(m => m.Points)
@@ -107,5 +107,8 @@ public sealed class TracingTests(UploadsStack stack)
     }
 
     Task<IReadOnlyList<MetricView>> SettledMetricsAsync() =>
-        stack.Dashboard.SettledMetricsAsync(stack.Resources.Workers.Select(w => w.Name).Prepend("api"));
+        stack.Dashboard.SettledMetricsAsync(stack.Resources.Workers.Select(w => w.Name).Prepend(Api));
+
+    /// <summary>The API replica the stack's client calls, as its telemetry names it.</summary>
+    string Api => stack.Resources.Api.Name;
 }

@@ -1,3 +1,5 @@
+using Uploads.AppHost.Resources;
+using Uploads.AppHost;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -146,7 +148,7 @@ public sealed class WebhookDeliveryTests(UploadsStack stack)
     public async Task A_receiver_down_for_the_whole_schedule_leaves_failed_deliveries_disables_the_webhook_and_loses_no_file()
     {
         var client = stack.ClientFor($"hooks-{Guid.NewGuid():N}"[..24]);
-        var webhook = await SubscribeAsync(client, $"http://127.0.0.1:{Uploads.AppHost.ApplicationModel.Ports.Free()}/down", WebhookEventTypes.FileSynced);
+        var webhook = await SubscribeAsync(client, $"http://127.0.0.1:{FreePorts.Next()}/down", WebhookEventTypes.FileSynced);
 
         var files = new List<Guid>();
         for (var i = 0; i < UploadsStack.WebhookFailuresToDisable; i++)

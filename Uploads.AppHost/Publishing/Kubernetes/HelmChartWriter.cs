@@ -1,4 +1,5 @@
 using System.Text;
+using Uploads.AppHost.Resources;
 using YamlDotNet.Serialization;
 
 namespace Uploads.AppHost.Publishing.Kubernetes;
@@ -50,13 +51,13 @@ public static class HelmChartWriter
                 case { Type: "container.v0" }:
                     files[$"templates/{name}.yaml"] = BackingService(name, resource, expressions);
                     break;
-                case { Type: "dockerfile.v0" }:
+                case { Type: "dockerfile.v0", Deployment.RunsToCompletion: false }:
                     files[$"templates/{name}.yaml"] = Project(name, resource, expressions);
                     break;
             }
         }
 
-        var worker = resources.First(r => r.Value.Type == "dockerfile.v0" && !IsExternal(r.Value));
+        var worker = resources.First(r => r.Value is { Type: "dockerfile.v0", Deployment.RunsToCompletion: false } && !IsExternal(r.Value));
         files["templates/migrations.yaml"] = Migrations(worker.Key, worker.Value, expressions);
 
         foreach (var (path, content) in files)
@@ -89,7 +90,7 @@ public static class HelmChartWriter
         {
             ["secrets"] = new Dictionary<string, object> { ["existingSecret"] = "uploads-secrets" },
             ["parameters"] = resources
-                .Where(r => r.Value.Type == "parameter.v0" && !r.Value.Inputs!["value"].Secret)
+                .Where(r => r.Value.Type == "parameter.v0" && r.Value.Inputs!["value"] is { Secret: false, Literal: null })
                 .ToDictionary(r => KubernetesExpressions.ValuesKey(r.Key), _ => (object)""),
             ["migrations"] = new Dictionary<string, object> { ["enabled"] = true },
             ["otlp"] = new Dictionary<string, object>
@@ -259,7 +260,7 @@ public static class HelmChartWriter
                       imagePullPolicy: {{ {{{values}}}.image.pullPolicy }}
                       ports:
                         - name: http
-                          containerPort: {{{ManifestPublisher.ProjectContainerPort}}}
+                          containerPort: {{{AspireManifest.ProjectContainerPort}}}
                           protocol: TCP
                       env:
             {{{env}}}
@@ -317,7 +318,7 @@ public static class HelmChartWriter
                     {{{SelectorLabels(name, 4)}}}
                   ports:
                     - name: http
-                      port: {{{ManifestPublisher.ProjectContainerPort}}}
+                      port: {{{AspireManifest.ProjectContainerPort}}}
                       targetPort: http
                       protocol: TCP
                 ---
@@ -703,6 +704,8 @@ public static class HelmChartWriter
             """);
     }
 
+    const string MigrateOnStartup = "Database__MigrateOnStartup";
+
     static string Variable(string name, HelmValue value, int indent) =>
         $"{new string(' ', indent)}- name: {name}\n{new string(' ', indent)}  value: {value}";
 
@@ -714,6 +717,8 @@ public static class HelmChartWriter
     {
         var pad = new string(' ', indent);
         var variables = new SortedDictionary<string, string>(resource.Env ?? [], StringComparer.Ordinal);
+        // The chart decides who migrates (its Job, or the replicas when the Job is turned off), below.
+        variables.Remove(MigrateOnStartup);
         var lines = new List<string>();
         var plain = new List<(string Name, HelmValue Value)>();
         var plainSecrets = new List<string>();
@@ -734,7 +739,7 @@ public static class HelmChartWriter
         lines.AddRange(SecretVariables(plainSecrets, indent));
         lines.AddRange(plain.Select(variable => Variable(variable.Name, variable.Value, indent)));
         // With the migration Job, the replicas leave the schema to it.
-        lines.Add($"{pad}- name: Database__MigrateOnStartup\n{pad}  value: {{{{ (not .Values.migrations.enabled) | toString | quote }}}}");
+        lines.Add($"{pad}- name: {MigrateOnStartup}\n{pad}  value: {{{{ (not .Values.migrations.enabled) | toString | quote }}}}");
 
         foreach (var (service, connections) in byService)
         {
@@ -744,7 +749,7 @@ public static class HelmChartWriter
             if (service == "messaging" && !IsExternal(resource))
             {
                 // KEDA reads the broker's credentials from the worker's own variables.
-                lines.Add(Variable("MESSAGING_USERNAME", HelmValue.Of(ManifestPublisher.RabbitMQUser), indent));
+                lines.Add(Variable("MESSAGING_USERNAME", HelmValue.Of(BackingServices.RabbitMQUser), indent));
             }
 
             lines.AddRange(resolved.Select(r => Variable(r.Name, r.Resolved.Value, indent)));

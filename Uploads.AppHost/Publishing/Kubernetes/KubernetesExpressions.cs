@@ -54,12 +54,18 @@ public sealed class KubernetesExpressions(IReadOnlyDictionary<string, ManifestRe
                 case ["connectionString"] when resource.ConnectionString is { } connectionString:
                     Append(connectionString, value, secrets);
                     break;
+                case ["value"] when resource.Type == "annotated.string":
+                    Append(resource.Value!, value, secrets);
+                    break;
+                case ["value"] when resource.Inputs is { } inputs && inputs["value"].Literal is { } literal:
+                    value.Append(literal);
+                    break;
                 case ["value"] when IsSecretParameter(name):
                     secrets.Add(name);
                     value.Append($"$({SecretVariable(name)})");
                     break;
                 case ["value"] when resource.Type == "parameter.v0":
-                    value.AppendExpression($"(required \"set parameters.{ValuesKey(name)}: {resource.Inputs!["value"].Description.Replace("\"", "'")}\" .Values.parameters.{ValuesKey(name)})");
+                    value.AppendExpression($"(required \"set parameters.{ValuesKey(name)}: {(resource.Inputs!["value"].Description ?? name).Replace("\"", "'")}\" .Values.parameters.{ValuesKey(name)})");
                     break;
                 case ["bindings", var binding, var part] when resource.Bindings?.GetValueOrDefault(binding) is { } endpoint:
                     value.Append(ManifestExpressions.Binding(name, endpoint, part, match.Value));

@@ -1,7 +1,0 @@
-namespace Uploads.AppHost.ApplicationModel;
-
-public sealed record ConnectionStringReference(IResourceWithConnectionString Resource) : EnvironmentValue
-{
-    public override string Resolve() => Resource.ConnectionString;
-    public override string Expression => $"{{{Resource.Name}.connectionString}}";
-}

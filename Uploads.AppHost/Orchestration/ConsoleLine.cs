@@ -1,3 +1,0 @@
-namespace Uploads.AppHost.Orchestration;
-
-public sealed record ConsoleLine(long Number, DateTimeOffset At, string Text);

@@ -1,0 +1,36 @@
+namespace Uploads.AppHost.Resources;
+
+/// <summary>
+/// Debian's ClamAV daemon (clamd), scanning what the worker streams to it over TCP (<c>INSTREAM</c>). It loads the
+/// signature files it is given, since <c>freshclam</c> cannot reach its mirrors here; a deployment runs the official
+/// image, which keeps the real signatures up to date.
+/// </summary>
+public sealed class ScannerResource(string name, string home, int port)
+    : ExecutableResource(name, "/usr/sbin/clamd", home), IResourceWithConnectionString
+{
+    /// <summary>
+    /// The longest stream clamd scans, in MiB; the worker refuses a larger file rather than pass it unscanned. clamd 1.4
+    /// scans at most 2 GiB − 1 byte of one file (it says so at start when configured higher), so this stays below.
+    /// </summary>
+    public const int MaxStreamMegabytes = 2047;
+
+    public static long MaxStreamBytes => MaxStreamMegabytes * 1024L * 1024;
+
+    /// <summary>The clamd.conf lines that hold it to that limit, wherever it runs: a stream, a scan and a file alike.</summary>
+    public static string StreamLimits => $"""
+        StreamMaxLength {MaxStreamMegabytes}M
+        MaxScanSize {MaxStreamMegabytes}M
+        MaxFileSize {MaxStreamMegabytes}M
+        """;
+
+    public string Home { get; } = home;
+
+    /// <summary>clamd reads its port from its configuration file only, so it is fixed when the model is built.</summary>
+    public int Port { get; } = port;
+
+    public List<string> SignatureFiles { get; } = [];
+    public EndpointReference Endpoint => new(this, "tcp");
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"tcp://{Endpoint.Property(EndpointProperty.Host)}:{Endpoint.Property(EndpointProperty.Port)}");
+}
