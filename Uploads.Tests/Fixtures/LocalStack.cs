@@ -53,7 +53,8 @@ public sealed class LocalStack : IAsyncDisposable
             ],
             (options, _) => options.DisableDashboard = false,
             cancellationToken);
-        builder.Services.AddLogging(logging => logging.AddProvider(new StackLog(Path.Combine(stateDirectory, "apphost.log"))));
+        // The resources' output goes to the stack's log file, not to the test run's console, which it would drown.
+        builder.Services.AddLogging(logging => logging.ClearProviders().AddProvider(new StackLog(Path.Combine(stateDirectory, "apphost.log"))));
         var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name, p => builder.CreateResourceBuilder(p));
         var storage = builder.CreateResourceBuilder(builder.Resources.OfType<StorageServerResource>().Single());
         proxies?.RouteThrough(projects, storage);
