@@ -87,8 +87,12 @@ public sealed class UploadsStack : IAsyncLifetime
             foreach (var project in projects.Values)
             {
                 // Metrics go to the tests' collector instead of the dashboard, whose telemetry API does not serve them.
+                // Every second, as Aspire has a Development AppHost's projects export, so that a test waits seconds, not a minute.
                 project.WithEnvironment("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", metrics.Url)
-                    .WithEnvironment("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf");
+                    .WithEnvironment("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf")
+                    .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "1000")
+                    .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "1000")
+                    .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "1000");
             }
 
             projects["api"].WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
