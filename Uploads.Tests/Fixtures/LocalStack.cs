@@ -95,8 +95,7 @@ public sealed class LocalStack : IAsyncDisposable
 
         async Task<StackResource> Service(string name) => new((await InstancesAsync(name, 1))[0], name,
             ConnectionString: (await App.GetConnectionStringAsync(name))!,
-            Url: name == "storage" ? $"http://localhost:{Ports[name]}" : "",
-            Port: name == "uploads" ? Ports["postgres"] : Ports[name]);
+            Url: name == "storage" ? $"http://localhost:{Ports[name]}" : "");
 
         async Task<IReadOnlyList<StackResource>> Replicas(string name, int count) =>
             [.. (await InstancesAsync(name, count)).Select(instance => new StackResource(instance, name, Url: ReplicaUrl(instance)))];

@@ -7,7 +7,7 @@ namespace Uploads.Tests.Fixtures;
 /// <param name="Resource">The resource of the app model it is an instance of (<c>worker</c>).</param>
 /// <param name="Url">Where it answers HTTP (a project replica itself, not Aspire's proxy in front of them; the storage).</param>
 /// <param name="ConnectionString">What a client of this machine connects with (directly, not through a fault proxy).</param>
-public sealed record StackResource(string Name, string Resource, string Url = "", string ConnectionString = "", int Port = 0)
+public sealed record StackResource(string Name, string Resource, string Url = "", string ConnectionString = "")
 {
     public string Endpoint => Url;
 }
