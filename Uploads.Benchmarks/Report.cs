@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Uploads.Benchmarks;
 
-/// <summary>The figures of one run, in the JSON shape the README documents; null where a scenario did not run.</summary>
+/// <summary>The figures of one run, in the JSON shape docs/performance.md documents; null where a scenario did not run.</summary>
 public sealed class Report
 {
     public PresignFigures? Presign { get; set; }

@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace Uploads.Tests.Architecture;
 
 /// <summary>
-/// The dependency picture the README draws, read from the project files and the sources: Domain ← Infrastructure ←
+/// The dependency picture docs/architecture.md draws, read from the project files and the sources: Domain ← Infrastructure ←
 /// Api/Worker, ServiceDefaults beside, the AppHost over the two services it runs; inside the AppHost, publishing and the
 /// tokens read the resource types and the resource types read neither; each rule of the file is written in the domain only.
 /// </summary>

@@ -102,7 +102,7 @@ public sealed class ChaosTests(UploadsStack stack, ITestOutputHelper output)
     {
         var sha256 = UploadsClient.Sha256Of(content);
         // No digest declared: a start retried after a commit whose answer was lost would meet its own PENDING digest
-        // and be answered 409 (noted in the README's known limits).
+        // and be answered 409 (noted in docs/known-limits.md).
         var ticket = await UploadsClient.RetryWhileUnavailableAsync(
             () => client.StartMultipartAsync($"{batch}.bin", content.Length), TimeSpan.FromMinutes(2));
         var etags = new Dictionary<int, string>();

@@ -6,7 +6,7 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Recovery;
 
 /// <summary>
-/// The rows of the README's "No file lost" table that need a fault to land in the middle of the work. Each test first
+/// The rows of the "No file lost" table (docs/architecture.md) that need a fault to land in the middle of the work. Each test first
 /// proves that its fault met the work (the proxy refused or swallowed something, a sync was retried), then asserts the
 /// outcome; with the fault taken away, the first assertion fails.
 /// </summary>

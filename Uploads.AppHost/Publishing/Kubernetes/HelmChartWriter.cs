@@ -168,7 +168,7 @@ public static class HelmChartWriter
             }
         }
 
-        return Header + "\n# Every value is described in the README, section \"Deploying to Kubernetes\".\n"
+        return Header + "\n# Every value is described in the repository's docs/operations/kubernetes.md.\n"
             + new SerializerBuilder().DisableAliases().WithQuotingNecessaryStrings().Build().Serialize(values);
     }
 
