@@ -88,25 +88,24 @@ public sealed class UploadConfirmations(
                 return (Settled(file), null);
             }
 
+            var storedSize = await StoredSizeAsync(file.UploadKey, cancellationToken);
             var now = clock.GetUtcNow();
+            var judgement = StoredUpload.Judge(file, storedSize, upload.FileSize, options.MaxFileBytes, now, options.ConfirmationGrace);
             ConfirmationResult? expired = null;
-            if (file.IsUploadWindowClosed(now, options.ConfirmationGrace))
+            switch (judgement.Verdict)
             {
-                // Storage first, as the reconciler does: whatever was uploaded too late is never kept, nor served.
-                await storage.DiscardUploadAsync(file.UploadKey, file.MultipartUploadId, cancellationToken);
-                file.MarkExpired(now);
-                expired = Settled(file);
-            }
-            else
-            {
-                var (storedSize, problem) = await CheckUploadedObjectAsync(file, upload.FileSize, cancellationToken);
-                if (problem is not null)
-                {
+                case UploadVerdict.Refuse:
                     // Nothing changed: the file stays PENDING and the client may upload again and re-confirm.
-                    return (Rejected(file.Id, file.Status, problem.Code, problem.Detail), null);
-                }
-
-                file.MarkUploaded(storedSize, now);
+                    return (Rejected(file.Id, file.Status, judgement.Refusal!.Code, judgement.Refusal.Detail), null);
+                case UploadVerdict.Expire:
+                    // Storage first, as the reconciler does: what is discarded is never kept, nor served.
+                    await storage.DiscardUploadAsync(file.UploadKey, file.MultipartUploadId, cancellationToken);
+                    file.MarkExpired(now);
+                    expired = Settled(file);
+                    break;
+                default:
+                    file.MarkUploaded(storedSize!.Value, now);
+                    break;
             }
 
             if (!await moves.TrySaveAsync(db, file))
@@ -118,22 +117,23 @@ public sealed class UploadConfirmations(
         }
     }
 
-    /// <summary>The stored object's size, and no problem when it is what the client says and the limits allow; else what is wrong.</summary>
-    async Task<(long StoredSize, ConfirmationError? Problem)> CheckUploadedObjectAsync(FileRecord file, long? claimedSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// The object's size at the upload key. Storage may not show an object it has just stored (read-after-write lags under
+    /// load, and not every store is strongly consistent), so a missing object is asked for again with a short backoff
+    /// (<see cref="UploadOptions.MissingObjectRetries"/>) before it counts as missing.
+    /// </summary>
+    async Task<long?> StoredSizeAsync(string uploadKey, CancellationToken cancellationToken)
     {
-        // The storage may not enforce the policy's length range (s3rver does not), so the size is checked here.
-        var storedSize = await storage.GetSizeAsync(file.UploadKey, cancellationToken);
-        return (storedSize ?? 0, storedSize switch
+        var size = await storage.GetSizeAsync(uploadKey, cancellationToken);
+        var delay = options.MissingObjectRetryDelay;
+        for (var retry = 0; size is null && retry < options.MissingObjectRetries; retry++, delay *= 2)
         {
-            null => new(ConfirmationCodes.ObjectMissing, "Nothing has been uploaded for this file yet."),
-            _ when claimedSize is not null && storedSize != claimedSize =>
-                new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes; the confirmation says {claimedSize}."),
-            _ when file.DeclaredSize is { } declared && declared != storedSize =>
-                new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes; the upload request declared {declared}."),
-            _ when storedSize > options.MaxFileBytes =>
-                new(ConfirmationCodes.SizeMismatch, $"Storage holds {storedSize} bytes, over the maximum of {options.MaxFileBytes}."),
-            _ => null,
-        });
+            await Task.Delay(delay, clock, cancellationToken);
+            size = await storage.GetSizeAsync(uploadKey, cancellationToken);
+            metrics.MissingObjectAskedAgain(found: size is not null);
+        }
+
+        return size;
     }
 
     /// <summary>
@@ -178,8 +178,8 @@ public sealed class UploadConfirmations(
 public static class ConfirmationCodes
 {
     public const string FileNotFound = "FILE_NOT_FOUND";
-    public const string ObjectMissing = "OBJECT_MISSING";
-    public const string SizeMismatch = "SIZE_MISMATCH";
+    public const string ObjectMissing = UploadRefusal.ObjectMissing;
+    public const string SizeMismatch = UploadRefusal.SizeMismatch;
     public const string Expired = "EXPIRED";
     public const string Failed = "FAILED";
 }

@@ -8,6 +8,7 @@ public sealed class UploadMetrics
     public const string MeterName = "Uploads.Api";
     readonly Counter<long> presignedUrls;
     readonly Counter<long> confirmations;
+    readonly Counter<long> missingObjectRetries;
 
     public UploadMetrics(IMeterFactory meterFactory)
     {
@@ -16,6 +17,9 @@ public sealed class UploadMetrics
             "uploads.presigned_urls.issued", unit: "{url}", description: "Presigned upload URLs issued: POST forms and multipart part URLs.");
         confirmations = meter.CreateCounter<long>(
             "uploads.confirmations", unit: "{file}", description: "Files confirmed, by result: uploaded, or the code that rejected them.");
+        missingObjectRetries = meter.CreateCounter<long>(
+            "uploads.confirmations.missing_object_retries", unit: "{request}",
+            description: "Storage asked again for an object it did not show at a confirmation, by whether it showed it then.");
     }
 
     public void PresignedPost() => presignedUrls.Add(1, new KeyValuePair<string, object?>("uploads.url.kind", "post"));
@@ -29,4 +33,7 @@ public sealed class UploadMetrics
     public void Confirmed(ConfirmationResult result, bool newlyUploaded) =>
         confirmations.Add(1, new KeyValuePair<string, object?>(
             "uploads.confirmation.result", result.Error?.Code ?? (newlyUploaded ? "UPLOADED" : "ALREADY_CONFIRMED")));
+
+    public void MissingObjectAskedAgain(bool found) =>
+        missingObjectRetries.Add(1, new KeyValuePair<string, object?>("uploads.object.found", found));
 }

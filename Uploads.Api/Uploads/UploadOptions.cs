@@ -32,6 +32,17 @@ public sealed class UploadOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ConfirmationGrace { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many times a confirmation asks storage again for an object it did not show, before answering
+    /// <c>OBJECT_MISSING</c>: read-after-write may lag under load or on stores that are not strongly consistent.
+    /// </summary>
+    [Range(0, 10)]
+    public int MissingObjectRetries { get; set; } = 4;
+
+    /// <summary>The first pause before asking again for a missing object; each next one doubles (100, 200, 400, 800 ms).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:05")]
+    public TimeSpan MissingObjectRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The largest request body any endpoint reads. The API never receives file bytes, so this stays small.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;

@@ -1,9 +1,13 @@
 'use strict';
-// Runs s3rver for the AppHost: the same server its CLI starts, with two things s3rver gets wrong put right, the two
+// Runs s3rver for the AppHost: the same server its CLI starts, with three things s3rver gets wrong put right, the two
 // multipart calls it lacks added (ListParts, AbortMultipartUpload: resumable clients and cancellation depend on them),
 // and its object events sent on as MinIO's webhook sends them, when UPLOADS_STORAGE_EVENTS_URL is set.
 //   node server.js DIRECTORY ADDRESS PORT BUCKET CORS_XML
+const crypto = require('crypto');
 const fs = require('fs');
+const path = require('path');
+const { Readable, Transform } = require('stream');
+const { pipeline } = require('stream/promises');
 const S3rver = require('s3rver');
 const objects = require('s3rver/lib/controllers/object');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
@@ -34,6 +38,37 @@ FilesystemStore.prototype.deleteObject = async function deleteObject(bucket, key
     fs.promises.unlink(this.getResourcePath(bucket, key, kind)).catch(error => {
       if (error.code !== 'ENOENT') throw error;
     })));
+};
+
+// s3rver answers a PUT, a POST or a multipart completion once it has read the body, not once the object is on disk:
+// its promise resolves when the body ends (at once for a buffered one) while its write stream may not even have opened
+// the file. Under load a HEAD right after the 200 then found nothing (404) or part of the object. Here an object is
+// written to a temporary file (never listed: it lacks s3rver's object suffix), its checksum and metadata next, and it
+// takes its name by a rename once all of it is on disk: visible whole, or not at all.
+FilesystemStore.prototype.putObject = async function putObject(object) {
+  const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+  await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+  const temporary = `${objectPath}.${crypto.randomUUID()}.partial`;
+  const md5 = crypto.createHash('md5');
+  let size = 0;
+  const measure = new Transform({
+    transform(chunk, encoding, callback) {
+      md5.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  try {
+    const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    await pipeline(content, measure, fs.createWriteStream(temporary));
+    const digest = md5.digest('hex');
+    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+    await fs.promises.rename(temporary, objectPath);
+    return { size, md5: digest };
+  } catch (error) {
+    await fs.promises.unlink(temporary).catch(() => {});
+    throw error;
+  }
 };
 
 // s3rver answers GET and DELETE with ?uploadId= "method not allowed". Both are added to the object routes' own handlers,

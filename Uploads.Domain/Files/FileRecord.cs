@@ -120,9 +120,9 @@ public sealed class FileRecord : IListedNewestFirst
         UpdatedAt = Stored(now);
     }
 
-    public void MarkUploaded(long size, DateTimeOffset now)
+    public void MarkUploaded(long size, DateTimeOffset now, string? reason = null)
     {
-        MoveTo(FileStatus.Uploaded, null, now);
+        MoveTo(FileStatus.Uploaded, reason, now);
         Size = size;
         SyncRequestedAt = UpdatedAt;
     }

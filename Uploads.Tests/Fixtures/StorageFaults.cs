@@ -8,7 +8,7 @@ namespace Uploads.Tests.Fixtures;
 
 /// <summary>
 /// What the tests' s3rver received and refused, from <c>StorageFaults/storage-faults.js</c>, which the stack loads into it:
-/// part PUTs counted at storage, and chosen parts refused once with 503.
+/// part PUTs counted at storage, chosen parts refused once with 503, and objects hidden from their first reads.
 /// </summary>
 public sealed class StorageFaults(int controlPort)
 {
@@ -34,9 +34,25 @@ public sealed class StorageFaults(int controlPort)
     public async Task<ReceivedParts> ReceivedAsync(string uploadId) =>
         (await control.GetFromJsonAsync<ReceivedParts>($"/received?uploadId={Uri.EscapeDataString(uploadId)}", UploadsClient.Json))!;
 
+    /// <summary>
+    /// The next <paramref name="reads"/> HEADs or GETs of <paramref name="key"/>, once its object is stored, answer 404
+    /// NoSuchKey: storage whose read-after-write lags, as a store under load or one not strongly consistent does.
+    /// </summary>
+    public async Task HideAfterStoreAsync(string key, int reads)
+    {
+        using var response = await control.PostAsJsonAsync("/hidden", new { key, reads });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The reads of <paramref name="key"/> that <see cref="HideAfterStoreAsync"/> answered 404.</summary>
+    public async Task<int> AnsweredMissingAsync(string key) =>
+        (await control.GetFromJsonAsync<HiddenReads>($"/hidden?key={Uri.EscapeDataString(key)}", UploadsClient.Json))!.AnsweredMissing;
+
     public async Task<IReadOnlyList<RefusedPart>> RefusedAsync() =>
         (await control.GetFromJsonAsync<List<RefusedPart>>("/refused"))!;
 }
+
+public sealed record HiddenReads(int AnsweredMissing);
 
 public sealed record RefusedPart(string UploadId, int PartNumber);
 

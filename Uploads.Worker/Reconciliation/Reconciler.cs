@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Uploads.Domain.Contracts;
 using Uploads.Infrastructure.Data;
 using Uploads.Domain.Files;
+using Uploads.Infrastructure.Scanning;
 using Uploads.Infrastructure.Storage;
 using Uploads.Worker.Sync;
 
@@ -13,8 +14,8 @@ namespace Uploads.Worker.Reconciliation;
 /// <summary>
 /// Repairs what a lost or failed message left behind, at start-up and then on a timer: republishes files waiting too long
 /// for their sync (UPLOADED, or SYNCING past their lease because a worker died or a delivery failed) or their derivatives
-/// (PENDING, or MAKING past their lease), and expires PENDING
-/// uploads whose window closed, aborting their multipart upload and deleting what was uploaded. One worker of the
+/// (PENDING, or MAKING past their lease), and settles PENDING uploads whose window closed: confirmed when their object is
+/// whole in storage, else expired, their multipart upload aborted and what was uploaded deleted. One worker of the
 /// deployment reconciles at a time (<see cref="ClusterLock.Reconciler"/>); the others' passes stand by. Every repair is
 /// still a conditional update, so a pass that overlaps another (a lock lost with its connection) repairs nothing twice,
 /// and a duplicate event it may cause is harmless, the consumer being idempotent.
@@ -26,6 +27,7 @@ public sealed class Reconciler(
     ObjectStorage storage,
     IOptions<ReconcilerOptions> options,
     IOptions<SyncOptions> syncOptions,
+    IOptions<ScanningOptions> scanning,
     TimeProvider clock,
     IMeterFactory meterFactory,
     ILogger<Reconciler> logger) : BackgroundService
@@ -75,7 +77,7 @@ public sealed class Reconciler(
 
         await RepublishWaitingAsync(cancellationToken);
         await RepublishDerivativesAsync(cancellationToken);
-        await ExpireAbandonedAsync(cancellationToken);
+        await SettleAbandonedAsync(cancellationToken);
     }
 
     async Task RepublishWaitingAsync(CancellationToken cancellationToken)
@@ -163,7 +165,12 @@ public sealed class Reconciler(
         }
     }
 
-    async Task ExpireAbandonedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles PENDING files whose upload window closed: one whose object is whole in storage (a confirmation or an event
+    /// was lost, or the client died after its upload) is confirmed as a client's confirmation would be, and syncs; only
+    /// one with nothing acceptable at its key expires, its upload discarded (<see cref="StoredUpload"/>).
+    /// </summary>
+    async Task SettleAbandonedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var db = await databases.ForAllTenantsAsync(cancellationToken);
@@ -175,21 +182,45 @@ public sealed class Reconciler(
 
         foreach (var file in abandoned)
         {
-            // Storage first: should the update then lose a race, the file is still PENDING and the next pass retries.
-            if (!await storage.DiscardUploadAsync(file.UploadKey, file.MultipartUploadId, cancellationToken))
+            var storedSize = await storage.GetSizeAsync(file.UploadKey, cancellationToken);
+            var judgement = StoredUpload.Judge(file, storedSize, claimedSize: null, scanning.Value.MaxStreamBytes, now, options.ExpiryGrace);
+            if (judgement.Verdict == UploadVerdict.Confirm)
             {
-                logger.LogWarning("Storage cannot abort multipart upload {UploadId} of {FileId}: its parts are left to the bucket's lifecycle rules", file.MultipartUploadId, file.Id);
+                file.MarkUploaded(storedSize!.Value, now, StoredUpload.ConfirmedAtWindowClose);
             }
-            file.MarkExpired(now);
+            else
+            {
+                // Storage first: should the update then lose a race, the file is still PENDING and the next pass retries.
+                if (!await storage.DiscardUploadAsync(file.UploadKey, file.MultipartUploadId, cancellationToken))
+                {
+                    logger.LogWarning("Storage cannot abort multipart upload {UploadId} of {FileId}: its parts are left to the bucket's lifecycle rules", file.MultipartUploadId, file.Id);
+                }
+
+                file.MarkExpired(now);
+            }
+
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                repairs.Add(1, new KeyValuePair<string, object?>("repair", "expire_pending"));
-                logger.LogInformation("File {FileId} EXPIRED: its upload window closed at {ExpiresAt}", file.Id, file.UploadExpiresAt);
             }
             catch (DbUpdateConcurrencyException)
             {
                 db.Entry(file).State = EntityState.Detached;
+                continue;
+            }
+
+            if (file.Status == FileStatus.Uploaded)
+            {
+                repairs.Add(1, new KeyValuePair<string, object?>("repair", "confirm_pending"));
+                logger.LogInformation("File {FileId} UPLOADED: its window closed at {ExpiresAt} with its object whole in storage ({Size} bytes)", file.Id, file.UploadExpiresAt, file.Size);
+                using var publishTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                publishTimeout.CancelAfter(PublishTimeout);
+                await bus.Publish(FileUploaded.For(file), publishTimeout.Token);
+            }
+            else
+            {
+                repairs.Add(1, new KeyValuePair<string, object?>("repair", "expire_pending"));
+                logger.LogInformation("File {FileId} EXPIRED: its upload window closed at {ExpiresAt} ({Refusal})", file.Id, file.UploadExpiresAt, judgement.Refusal?.Code);
             }
         }
     }

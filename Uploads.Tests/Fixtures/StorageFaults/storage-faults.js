@@ -1,11 +1,15 @@
 'use strict';
 // Loaded into the tests' s3rver (NODE_OPTIONS=--require), never into a deployment: counts every part PUT storage receives,
 // by upload id and part number, and refuses chosen parts once (503 SlowDown, as S3 answers under load) after reading
-// their body, as a real store does. Told what to do over HTTP on 127.0.0.1:$UPLOADS_TEST_STORAGE_CONTROL_PORT:
+// their body, as a real store does; hides a chosen object from its first reads after it was stored. Told what to do over HTTP on 127.0.0.1:$UPLOADS_TEST_STORAGE_CONTROL_PORT:
 //   POST /refusals {"parts":[2,5]}   refuse the next PUT of each of these part numbers, whatever the upload
 //   GET  /received?uploadId=ID       {"parts":{"1":1,"2":2,…},"max_in_flight":4}: the PUTs received per part (refused
 //                                    ones included), and the most that were in progress at once
 //   GET  /refused                    [{"uploadId":…,"partNumber":…},…]
+//   POST /hidden {"key":K,"reads":2} the next 2 HEADs or GETs of key K, once its object is stored, answer 404 NoSuchKey,
+//                                    as a store whose read-after-write lags does
+//   GET  /hidden?key=K               {"answered_missing":2}: the reads of K this fault answered 404
+const fs = require('fs');
 const http = require('http');
 const { createRequire } = require('module');
 
@@ -38,6 +42,22 @@ objects.uploadPart = async ctx => {
   return uploadPart(ctx);
 };
 
+const hidden = new Map();
+
+const getObject = objects.getObject;
+objects.getObject = async ctx => {
+  const rule = hidden.get(ctx.params.key);
+  if (rule && rule.remaining > 0) {
+    const stored = await fs.promises.access(ctx.store.getResourcePath(ctx.params.bucket, ctx.params.key, 'object')).then(() => true, () => false);
+    if (stored) {
+      rule.remaining--;
+      rule.answered_missing++;
+      throw new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: ctx.params.key });
+    }
+  }
+  return getObject(ctx);
+};
+
 const reply = (response, body) => {
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
@@ -51,6 +71,16 @@ http.createServer((request, response) => {
       refusals = refusals.concat(JSON.parse(body).parts);
       reply(response, { armed: refusals });
     });
+  } else if (request.method === 'POST' && url.pathname === '/hidden') {
+    let body = '';
+    request.on('data', chunk => { body += chunk; }).on('end', () => {
+      const { key, reads } = JSON.parse(body);
+      hidden.set(key, { remaining: reads, answered_missing: 0 });
+      reply(response, { armed: key });
+    });
+  } else if (url.pathname === '/hidden') {
+    const rule = hidden.get(url.searchParams.get('key'));
+    reply(response, { answered_missing: rule ? rule.answered_missing : 0 });
   } else if (url.pathname === '/received') {
     reply(response, received.get(url.searchParams.get('uploadId')) ?? { parts: {}, max_in_flight: 0 });
   } else if (url.pathname === '/refused') {
