@@ -22,7 +22,7 @@ public sealed class FolderPush(ClientSettings settings, LocalFolder folder, stri
         var progress = new PushProgress();
         using var api = new UploadsClient(settings);
         var result = await PushDisplay.RunAsync(progress, quiet,
-            () => new Pusher(api, state, progress, parallel).PushAsync(files ?? folder.Enumerate(), BatchName, cancellationToken));
+            () => new Pusher(api, state, progress, parallel).PushAsync(files ?? folder.Enumerate(progress.SkippedEntry), BatchName, cancellationToken));
         return PushSummary.From(result, BatchName, clock.Elapsed);
     }
 

@@ -10,4 +10,7 @@ public sealed record LocalFile(string FullPath, string RelativePath, long Size, 
 
     public static LocalFile From(string folder, FileInfo info) =>
         new(info.FullName, Path.GetRelativePath(folder, info.FullName).Replace(Path.DirectorySeparatorChar, '/'), info.Length, info.LastWriteTimeUtc.Ticks);
+
+    /// <summary>Opens the file to read it, as it was found: a regular file of <see cref="Size"/> bytes, reached without a link.</summary>
+    public FileStream OpenRead() => RegularFiles.OpenRead(FullPath, Size);
 }

@@ -20,19 +20,34 @@ public sealed class LocalFolder
 
     public string Path { get; }
 
-    public IEnumerable<LocalFile> Enumerate()
+    /// <summary>
+    /// The matching regular files. Whatever else matches — a symbolic link (it may point outside the folder, or in a
+    /// loop), a named pipe, a socket, a device — is told to <paramref name="skipped"/> with what it is, and never opened.
+    /// </summary>
+    public IEnumerable<LocalFile> Enumerate(Action<string, string> skipped)
     {
-        // A folder it cannot read stops the push with its name, rather than leave files out unsaid; symbolic links are
-        // not followed (a link may point outside the folder, or in a loop).
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.ReparsePoint };
+        // A folder it cannot read stops the push with its name, rather than leave files out unsaid.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 };
         foreach (var info in new DirectoryInfo(Path).EnumerateFiles("*", options))
         {
-            if (Matches(info.FullName))
+            if (!Matches(info.FullName))
             {
-                yield return LocalFile.From(Path, info);
+                continue;
             }
+
+            if (RegularFiles.WhatElse(info.FullName) is { } what)
+            {
+                skipped(RelativePath(info.FullName), what);
+                continue;
+            }
+
+            yield return LocalFile.From(Path, info);
         }
     }
+
+    /// <summary>Relative to the folder, with <c>/</c> separators.</summary>
+    public string RelativePath(string fullPath) =>
+        System.IO.Path.GetRelativePath(Path, fullPath).Replace(System.IO.Path.DirectorySeparatorChar, '/');
 
     public bool Matches(string fullPath) =>
         fullPath.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)

@@ -54,7 +54,7 @@ public static class PushDisplay
                     {
                         syncing.MaxValue = Math.Max(1, batch.TotalFiles);
                         syncing.Value = batch.Synced + batch.Failed;
-                        syncing.Description = $"synced {batch.Synced:N0}/{batch.TotalFiles:N0} ({FilesPerSecond(batch.Synced, clock.Elapsed):N1} files/s)";
+                        syncing.Description = Markup.Escape($"synced {batch.Synced:N0}/{batch.TotalFiles:N0} ({FilesPerSecond(batch.Synced, clock.Elapsed):N1} files/s){Waiting(progress)}");
                     }
                 }
             });
@@ -78,9 +78,17 @@ public static class PushDisplay
         var line = $"{elapsed:hh\\:mm\\:ss} hashed {progress.FilesHashed:N0}/{progress.FilesFound:N0} files, sent {progress.FilesSent:N0} files "
             + $"{Megabytes(progress.BytesSent):N1} MB ({Megabytes(progress.BytesSent) / Math.Max(0.001, elapsed.TotalSeconds):N1} MB/s)";
         return progress.Batch is { } batch
-            ? line + $", batch {batch.Synced:N0} synced {batch.Failed:N0} failed of {batch.TotalFiles:N0} ({FilesPerSecond(batch.Synced, elapsed):N1} files/s)"
+            ? line + $", batch {batch.Synced:N0} synced {batch.Failed:N0} failed of {batch.TotalFiles:N0} ({FilesPerSecond(batch.Synced, elapsed):N1} files/s){Waiting(progress)}"
             : line;
     }
+
+    /// <summary>Which of this push's files the batch is still waiting for, and in which state: a wait is never silent.</summary>
+    static string Waiting(PushProgress progress) => progress.WaitingFor switch
+    {
+        [] => "",
+        var waiting => $", waiting for {waiting.Count:N0}: "
+            + string.Join(", ", waiting.Take(3).Select(w => $"{w.Path} ({w.Status})")) + (waiting.Count > 3 ? ", …" : ""),
+    };
 
     static double Megabytes(long bytes) => bytes / 1_000_000.0;
 

@@ -8,6 +8,7 @@ public sealed class PushProgress
     long filesFound, bytesFound, filesHashed, bytesHashed, filesSkipped, filesDeduplicated, filesSent, bytesSent, bytesAlreadyStored;
     readonly ConcurrentDictionary<string, byte> current = new();
     readonly ConcurrentQueue<PushFailure> failures = new();
+    readonly ConcurrentQueue<SkippedEntry> skippedEntries = new();
 
     public long FilesFound => Interlocked.Read(ref filesFound);
     public long BytesFound => Interlocked.Read(ref bytesFound);
@@ -34,6 +35,12 @@ public sealed class PushProgress
 
     public IReadOnlyList<PushFailure> Failures => [.. failures];
 
+    /// <summary>What matched but is not a regular file (links, pipes, sockets, devices): never opened, never sent.</summary>
+    public IReadOnlyList<SkippedEntry> SkippedEntries => [.. skippedEntries];
+
+    /// <summary>This push's files the batch is still waiting for, with their states, as last read.</summary>
+    public IReadOnlyList<WaitingFile> WaitingFor { get; set; } = [];
+
     public void Found(LocalFile file)
     {
         Interlocked.Increment(ref filesFound);
@@ -47,6 +54,8 @@ public sealed class PushProgress
     }
 
     public void Skipped() => Interlocked.Increment(ref filesSkipped);
+
+    public void SkippedEntry(string path, string what) => skippedEntries.Enqueue(new SkippedEntry(path, what));
 
     public void Deduplicated() => Interlocked.Increment(ref filesDeduplicated);
 
@@ -72,6 +81,11 @@ public sealed class PushProgress
 /// <param name="Path">The file, relative to the folder pushed.</param>
 /// <param name="Reason">The API's or storage's reason, or the file's FAILED/EXPIRED reason.</param>
 public sealed record PushFailure(string Path, Guid? FileId, string Reason);
+
+/// <param name="What">What it is instead of a regular file: "a symbolic link", "a named pipe", …</param>
+public sealed record SkippedEntry(string Path, string What);
+
+public sealed record WaitingFile(string Path, string Status);
 
 /// <summary>The batch's figures as the API last reported them.</summary>
 public sealed record BatchFigures(int TotalFiles, int Synced, int Failed, int Pending, long BytesTotal, long BytesSynced, double Progress, string Status);

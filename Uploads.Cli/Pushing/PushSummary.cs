@@ -16,6 +16,7 @@ public sealed record PushSummary(
     long BytesAlreadyStored,
     BatchFigures? Batch,
     IReadOnlyList<PushFailure> Failures,
+    IReadOnlyList<SkippedEntry> Skipped,
     double Seconds)
 {
     public static PushSummary From(PushResult result, string batchName, TimeSpan elapsed)
@@ -23,7 +24,7 @@ public sealed record PushSummary(
         var progress = result.Progress;
         return new PushSummary(
             result.BatchId, batchName, progress.FilesFound, progress.FilesSkipped, progress.FilesDeduplicated, progress.FilesSent,
-            progress.BytesSent, progress.BytesAlreadyStored, progress.Batch, progress.Failures, Math.Round(elapsed.TotalSeconds, 3));
+            progress.BytesSent, progress.BytesAlreadyStored, progress.Batch, progress.Failures, progress.SkippedEntries, Math.Round(elapsed.TotalSeconds, 3));
     }
 
     public void WriteJson() => Console.WriteLine(JsonSerializer.Serialize(this, UploadsClient.Json));
@@ -35,6 +36,11 @@ public sealed record PushSummary(
         if (Batch is { } batch)
         {
             AnsiConsole.MarkupLineInterpolated($"The batch: {batch.Synced:N0} synced, {batch.Failed:N0} failed, {batch.Pending:N0} pending of {batch.TotalFiles:N0} ({batch.Status}).");
+        }
+
+        foreach (var skipped in Skipped)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Skipped {skipped.Path}: {skipped.What}, not a regular file.[/]");
         }
 
         if (Failures.Count == 0)

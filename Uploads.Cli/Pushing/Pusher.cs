@@ -20,6 +20,15 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
     static readonly TimeSpan GatheringWindow = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Pauses before confirming again a file storage accepted but the API did not find (storage may lag).</summary>
+    static readonly TimeSpan[] MissingObjectRetryDelays = [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+
+    /// <summary>
+    /// How long the push follows its batch while none of its files settles: then it stops and reports the files still
+    /// waiting, with their states, rather than wait without a bound.
+    /// </summary>
+    public static readonly TimeSpan FollowPatience = TimeSpan.FromMinutes(5);
+
     readonly ConcurrentDictionary<Guid, LocalFile> pushed = new();
 
     /// <summary>Pushes <paramref name="files"/> (enumerated lazily, once) into the batch named <paramref name="batchName"/>.</summary>
@@ -89,7 +98,18 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
                 return;
             }
 
-            var sha256 = known?.Sha256 ?? await HashFileAsync(file, token);
+            string sha256;
+            try
+            {
+                sha256 = known?.Sha256 ?? await HashFileAsync(file, token);
+            }
+            catch (IOException ex)
+            {
+                // Gone, replaced by a link or a pipe, or changed since it was found: this file fails alone, with why.
+                progress.Failed(file, null, ex.Message);
+                return;
+            }
+
             if (known is null)
             {
                 state.Hashed(file, sha256);
@@ -106,7 +126,7 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferBytes);
         try
         {
-            await using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var stream = file.OpenRead();
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
@@ -237,7 +257,7 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
         try
         {
             progress.Sending(file);
-            await transfers.PutFileAsync(single, file.FullPath, file.Size, cancellationToken);
+            await transfers.PutFileAsync(single, file, cancellationToken);
             progress.SentFile(file);
         }
         finally
@@ -266,7 +286,7 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
             await slots.WaitAsync(cancellationToken);
             try
             {
-                etags[part.PartNumber] = await transfers.PutPartAsync(part, file.FullPath, (part.PartNumber - 1) * multipart.PartSize, PartLength(part.PartNumber), cancellationToken);
+                etags[part.PartNumber] = await transfers.PutPartAsync(part, file, (part.PartNumber - 1) * multipart.PartSize, PartLength(part.PartNumber), cancellationToken);
             }
             finally
             {
@@ -295,8 +315,23 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
                 chunk.Add(ticketed);
             }
 
-            var response = await api.ConfirmAsync([.. chunk.Select(t => (t.Ticket.FileId!.Value, t.Hashed.File.Size))], cancellationToken);
-            foreach (var result in response.Results.Where(r => r.Error is not null))
+            var files = chunk.Select(t => (t.Ticket.FileId!.Value, t.Hashed.File.Size)).ToList();
+            var refused = (await api.ConfirmAsync(files, cancellationToken)).Results.Where(r => r.Error is not null).ToList();
+            // Storage took these bytes: an object it does not show yet is asked for again a few times before it counts as failed.
+            foreach (var delay in MissingObjectRetryDelays)
+            {
+                var missing = refused.Where(r => r.Error!.Code == "OBJECT_MISSING").ToList();
+                if (missing.Count == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(delay, cancellationToken);
+                var again = await api.ConfirmAsync([.. missing.Select(r => (r.FileId, pushed[r.FileId].Size))], cancellationToken);
+                refused = [.. refused.Except(missing), .. again.Results.Where(r => r.Error is not null)];
+            }
+
+            foreach (var result in refused)
             {
                 if (pushed.TryGetValue(result.FileId, out var file))
                 {
@@ -309,18 +344,48 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
     }
 
     /// <summary>
-    /// Follows the batch until the files of this push settled: all of the batch's files, or all but PENDING ones another,
-    /// abandoned push left (the API expires those in its own time). Then the failures among this push's files are listed.
+    /// Follows the batch until the files of this push settled — those it already reported failed (a confirmation refused)
+    /// are not waited for — or until none of them has settled for <see cref="FollowPatience"/>: the files still waiting
+    /// are then reported with their states. Which files it waits for, and in which state, is on the display.
     /// </summary>
     async Task FollowAsync(Guid batchId, CancellationToken cancellationToken)
     {
+        var sinceProgress = System.Diagnostics.Stopwatch.StartNew();
+        var settled = -1;
         for (var polls = 0; ; polls++)
         {
             var batch = await api.GetBatchAsync(batchId, cancellationToken);
             progress.Batch = new BatchFigures(batch.TotalFiles, batch.Synced, batch.Failed, batch.Pending, batch.BytesTotal, batch.BytesSynced, batch.Progress, batch.Status);
-            if (batch.Pending == 0 || (polls % 10 == 9 && await OnlyOthersPendingAsync(batchId, batch.Pending, cancellationToken)))
+            if (batch.Pending == 0)
             {
+                progress.WaitingFor = [];
                 break;
+            }
+
+            if (batch.Synced + batch.Failed != settled)
+            {
+                settled = batch.Synced + batch.Failed;
+                sinceProgress.Restart();
+            }
+
+            if (polls % 10 == 9 || sinceProgress.Elapsed >= FollowPatience)
+            {
+                progress.WaitingFor = await WaitingForAsync(batchId, cancellationToken);
+                if (progress.WaitingFor.Count == 0)
+                {
+                    break;
+                }
+
+                if (sinceProgress.Elapsed >= FollowPatience)
+                {
+                    foreach (var waiting in progress.WaitingFor)
+                    {
+                        var (fileId, file) = pushed.First(p => p.Value.RelativePath == waiting.Path);
+                        progress.Failed(file, fileId, $"NOT_SETTLED: still {waiting.Status} when the push stopped waiting ({FollowPatience.TotalMinutes:N0} min without a file settling); `uploads ls --batch {batchId}` shows it later");
+                    }
+
+                    break;
+                }
             }
 
             await Task.Delay(PollInterval, cancellationToken);
@@ -348,20 +413,23 @@ public sealed class Pusher(UploadsClient api, PushState state, PushProgress prog
         }
     }
 
-    async Task<bool> OnlyOthersPendingAsync(Guid batchId, int pending, CancellationToken cancellationToken)
+    /// <summary>This push's files not settled yet and not already reported failed, with their states.</summary>
+    async Task<IReadOnlyList<WaitingFile>> WaitingForAsync(Guid batchId, CancellationToken cancellationToken)
     {
-        var others = 0;
-        await foreach (var file in ListAsync(batchId, "PENDING", cancellationToken))
+        var reported = progress.Failures.Select(f => f.FileId).OfType<Guid>().ToHashSet();
+        var waiting = new List<WaitingFile>();
+        foreach (var status in new[] { "PENDING", "UPLOADED", "SYNCING" })
         {
-            if (pushed.ContainsKey(file.FileId))
+            await foreach (var file in ListAsync(batchId, status, cancellationToken))
             {
-                return false;
+                if (pushed.TryGetValue(file.FileId, out var local) && !reported.Contains(file.FileId))
+                {
+                    waiting.Add(new WaitingFile(local.RelativePath, status));
+                }
             }
-
-            others++;
         }
 
-        return others == pending;
+        return waiting;
     }
 
     async IAsyncEnumerable<FileSummary> ListAsync(Guid batchId, string status, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -11,20 +11,20 @@ public sealed class StorageTransfers(Action<long> sent) : IDisposable
     readonly HttpClient http = new() { Timeout = TimeSpan.FromMinutes(10) };
 
     /// <summary>PUTs the whole file with the headers the API signed.</summary>
-    public Task PutFileAsync(UploadTicket ticket, string path, long length, CancellationToken cancellationToken) =>
-        PutAsync(ticket.UploadUrl!, ticket.Headers, path, 0, length, cancellationToken);
+    public Task PutFileAsync(UploadTicket ticket, LocalFile file, CancellationToken cancellationToken) =>
+        PutAsync(ticket.UploadUrl!, ticket.Headers, file, 0, file.Size, cancellationToken);
 
     /// <summary>PUTs one part; answers the ETag storage gave it.</summary>
-    public Task<string> PutPartAsync(PartTicket part, string path, long offset, long length, CancellationToken cancellationToken) =>
-        PutAsync(part.Url, null, path, offset, length, cancellationToken);
+    public Task<string> PutPartAsync(PartTicket part, LocalFile file, long offset, long length, CancellationToken cancellationToken) =>
+        PutAsync(part.Url, null, file, offset, length, cancellationToken);
 
-    async Task<string> PutAsync(string url, IReadOnlyDictionary<string, string>? headers, string path, long offset, long length, CancellationToken cancellationToken) =>
+    async Task<string> PutAsync(string url, IReadOnlyDictionary<string, string>? headers, LocalFile file, long offset, long length, CancellationToken cancellationToken) =>
         await Retry.RunAsync(async token =>
         {
             var counted = 0L;
             using var request = new HttpRequestMessage(HttpMethod.Put, url)
             {
-                Content = new FileSegmentContent(path, offset, length, bytes =>
+                Content = new FileSegmentContent(file, offset, length, bytes =>
                 {
                     counted += bytes;
                     sent(bytes);
@@ -44,7 +44,7 @@ public sealed class StorageTransfers(Action<long> sent) : IDisposable
                 Retry.ThrowIfTransient(response);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new StorageRefusedException($"Storage refused {Path.GetFileName(path)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}");
+                    throw new StorageRefusedException($"Storage refused {Path.GetFileName(file.FullPath)}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(token)}");
                 }
 
                 return response.Headers.ETag?.Tag ?? throw new StorageRefusedException("Storage answered no ETag.");

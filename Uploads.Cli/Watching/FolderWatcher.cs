@@ -13,6 +13,7 @@ public sealed class FolderWatcher(FolderPush push, TimeSpan stableFor, TimeSpan 
 {
     static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     readonly ConcurrentDictionary<string, Candidate> candidates = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, string> skipped = new(StringComparer.Ordinal);
     volatile bool rescanNow;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -58,10 +59,22 @@ public sealed class FolderWatcher(FolderPush push, TimeSpan stableFor, TimeSpan 
         }
     }
 
+    /// <summary>Says once per path and kind that a link, pipe, socket or device was left alone.</summary>
+    void Skip(string relativePath, string what)
+    {
+        if (skipped.TryGetValue(relativePath, out var said) && said == what)
+        {
+            return;
+        }
+
+        skipped[relativePath] = what;
+        AnsiConsole.MarkupLineInterpolated($"[yellow]{DateTime.Now:HH:mm:ss} skipped {relativePath}: {what}, not a regular file.[/]");
+    }
+
     void Rescan()
     {
         var state = push.LoadState();
-        foreach (var file in push.Folder.Enumerate())
+        foreach (var file in push.Folder.Enumerate(Skip))
         {
             if (!FolderPush.IsKnownSynced(state, file) && !candidates.ContainsKey(file.FullPath))
             {
@@ -94,8 +107,20 @@ public sealed class FolderWatcher(FolderPush push, TimeSpan stableFor, TimeSpan 
         return stable;
     }
 
+    /// <summary>The regular file at <paramref name="path"/> as it is now; null when there is none (what else is there is said).</summary>
     Candidate? Observe(string path)
     {
+        if (RegularFiles.WhatElse(path) is { } what)
+        {
+            // A folder's own events say nothing to push; its files have events of their own.
+            if (what != RegularFiles.Folder)
+            {
+                Skip(push.Folder.RelativePath(path), what);
+            }
+
+            return null;
+        }
+
         var info = new FileInfo(path);
         return info.Exists ? new Candidate(info.Length, info.LastWriteTimeUtc.Ticks, clock.GetUtcNow()) : null;
     }

@@ -144,6 +144,65 @@ public sealed class PushTests(UploadsStack stack) : IDisposable
         Assert.Equal(2, parallel.ExitCode);
     }
 
+    /// <summary>
+    /// Nothing in the folder can block the client or lead it outside: a named pipe (opening it would wait for a writer
+    /// for ever), a socket and a symbolic link to a file outside are skipped and said; the regular files go. Seen failing
+    /// before: the push hung on the pipe until the test's five-minute bound.
+    /// </summary>
+    [Fact]
+    public async Task A_push_of_a_folder_holding_a_pipe_a_socket_and_a_link_finishes_says_what_it_skipped_and_uploads_the_rest()
+    {
+        const string tenant = "cli-special";
+        await File.WriteAllBytesAsync(Path.Combine(folder, "a.csv"), UploadsClient.RandomBytes(1_000));
+        await File.WriteAllBytesAsync(Path.Combine(folder, "b.csv"), UploadsClient.RandomBytes(2_000));
+        var outside = Path.Combine(Path.GetTempPath(), $"uploads-outside-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(outside, "a secret outside the folder");
+        File.CreateSymbolicLink(Path.Combine(folder, "link.csv"), outside);
+        Assert.Equal(0, (await CommandLine.RunAsync("mkfifo", [Path.Combine(folder, "pipe.csv")])).ExitCode);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(folder, "socket.csv")));
+        using var cli = new CliProcess(stack, tenant);
+        try
+        {
+            var push = Summary(await cli.RunAsync("push", folder, "--json"));
+
+            Assert.Equal((2, 2, 0), (push.GetProperty("files").GetInt64(), push.GetProperty("sent_files").GetInt64(), push.GetProperty("failures").GetArrayLength()));
+            Assert.Equal(
+                [("link.csv", "a symbolic link"), ("pipe.csv", "a named pipe"), ("socket.csv", "a socket")],
+                push.GetProperty("skipped").EnumerateArray().Select(s => (s.GetProperty("path").GetString(), s.GetProperty("what").GetString())).OrderBy(s => s.Item1));
+            var files = await ListAsync(stack.ClientFor(tenant), push.GetProperty("batch_id").GetGuid());
+            Assert.Equal(["a.csv", "b.csv"], files.Select(f => f.ExternalId).Order());
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    /// <summary>
+    /// Storage took the bytes but never shows them (every read of this tenant's uploads answers 404): the client asks
+    /// again a few times, then reports the file at once with its reason and ends, rather than follow the batch until the
+    /// upload window closes. Seen failing before: the push waited past the test's five-minute bound.
+    /// </summary>
+    [Fact]
+    public async Task A_file_storage_never_shows_is_reported_OBJECT_MISSING_and_the_push_ends_instead_of_waiting_for_its_window()
+    {
+        const string tenant = "cli-missing";
+        var prefix = $"tenants/{tenant}/uploads/";
+        await stack.StorageFaults.HideAfterStoreAsync(prefix, reads: 10_000);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "kept.csv"), UploadsClient.RandomBytes(1_500));
+        using var cli = new CliProcess(stack, tenant);
+
+        var push = await cli.RunAsync("push", folder, "--json");
+
+        Assert.Equal(1, push.ExitCode);
+        var failure = Assert.Single(JsonDocument.Parse(push.Output).RootElement.GetProperty("failures").EnumerateArray());
+        Assert.Equal("kept.csv", failure.GetProperty("path").GetString());
+        Assert.StartsWith("OBJECT_MISSING", failure.GetProperty("reason").GetString());
+        // The API asked five times for each of the client's four confirmations.
+        Assert.Equal(20, await stack.StorageFaults.AnsweredMissingAsync(prefix));
+    }
+
     static JsonElement Summary(CliResult result)
     {
         Assert.True(result.ExitCode == 0, $"the push exited with {result.ExitCode}:\n{result.Output}\n{result.Errors}");

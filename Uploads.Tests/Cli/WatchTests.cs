@@ -47,6 +47,40 @@ public sealed class WatchTests(UploadsStack stack) : IDisposable
         Assert.False(watching.Process.HasExited, watching.Errors);
     }
 
+    /// <summary>
+    /// A symbolic link created in the watched folder to a file outside it, padded so that the link's own size equals the
+    /// target's, is never pushed and is said to be skipped; a regular file created after it is pushed. Seen failing
+    /// before: the outside file was pushed, SYNCED and served.
+    /// </summary>
+    [Fact]
+    public async Task A_link_to_a_file_outside_the_watched_folder_is_skipped_and_said_while_regular_files_go()
+    {
+        const string tenant = "cli-watch-link";
+        using var cli = new CliProcess(stack, tenant);
+        using var watching = cli.Start("watch", folder, "--stable-for", "1s");
+        await watching.WaitForOutputAsync("Watching", TimeSpan.FromMinutes(2));
+        var outside = Path.Combine(Path.GetTempPath(), $"uploads-outside-{Guid.NewGuid():N}.txt");
+        // The link's own size is the length of the path it holds: the target gets exactly as many bytes.
+        await File.WriteAllTextAsync(outside, new string('s', System.Text.Encoding.UTF8.GetByteCount(outside)));
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(folder, "padded-link.txt"), outside);
+            await File.WriteAllBytesAsync(Path.Combine(folder, "after.txt"), UploadsClient.RandomBytes(3_000));
+            var client = stack.ClientFor(tenant);
+
+            var files = await Eventually.MatchesAsync(
+                async () => (await client.Http.GetFromJsonAsync<FilePage>("/files", UploadsClient.Json))!.Files,
+                page => page.Any(f => f.ExternalId == "after.txt" && f.Status == FileStatus.Synced), "the regular file to be SYNCED");
+
+            await watching.WaitForOutputAsync("skipped padded-link.txt: a symbolic link");
+            Assert.DoesNotContain(files, f => f.ExternalId == "padded-link.txt");
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
     async Task<IReadOnlyList<FileSummary>> VersionsAsync(UploadsClient client) =>
         (await client.Http.GetFromJsonAsync<FilePage>("/files?external_id=logs/slow.log", UploadsClient.Json))!.Files;
 

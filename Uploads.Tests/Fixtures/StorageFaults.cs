@@ -35,18 +35,19 @@ public sealed class StorageFaults(int controlPort)
         (await control.GetFromJsonAsync<ReceivedParts>($"/received?uploadId={Uri.EscapeDataString(uploadId)}", UploadsClient.Json))!;
 
     /// <summary>
-    /// The next <paramref name="reads"/> HEADs or GETs of <paramref name="key"/>, once its object is stored, answer 404
-    /// NoSuchKey: storage whose read-after-write lags, as a store under load or one not strongly consistent does.
+    /// The next <paramref name="reads"/> HEADs or GETs of keys starting with <paramref name="prefix"/> (a whole key, or a
+    /// tenant's uploads), of objects already stored, answer 404 NoSuchKey: storage whose read-after-write lags, as a store
+    /// under load or one not strongly consistent does.
     /// </summary>
-    public async Task HideAfterStoreAsync(string key, int reads)
+    public async Task HideAfterStoreAsync(string prefix, int reads)
     {
-        using var response = await control.PostAsJsonAsync("/hidden", new { key, reads });
+        using var response = await control.PostAsJsonAsync("/hidden", new { prefix, reads });
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>The reads of <paramref name="key"/> that <see cref="HideAfterStoreAsync"/> answered 404.</summary>
-    public async Task<int> AnsweredMissingAsync(string key) =>
-        (await control.GetFromJsonAsync<HiddenReads>($"/hidden?key={Uri.EscapeDataString(key)}", UploadsClient.Json))!.AnsweredMissing;
+    /// <summary>The reads under <paramref name="prefix"/> that <see cref="HideAfterStoreAsync"/> answered 404.</summary>
+    public async Task<int> AnsweredMissingAsync(string prefix) =>
+        (await control.GetFromJsonAsync<HiddenReads>($"/hidden?prefix={Uri.EscapeDataString(prefix)}", UploadsClient.Json))!.AnsweredMissing;
 
     public async Task<IReadOnlyList<RefusedPart>> RefusedAsync() =>
         (await control.GetFromJsonAsync<List<RefusedPart>>("/refused"))!;

@@ -6,9 +6,9 @@
 //   GET  /received?uploadId=ID       {"parts":{"1":1,"2":2,…},"max_in_flight":4}: the PUTs received per part (refused
 //                                    ones included), and the most that were in progress at once
 //   GET  /refused                    [{"uploadId":…,"partNumber":…},…]
-//   POST /hidden {"key":K,"reads":2} the next 2 HEADs or GETs of key K, once its object is stored, answer 404 NoSuchKey,
-//                                    as a store whose read-after-write lags does
-//   GET  /hidden?key=K               {"answered_missing":2}: the reads of K this fault answered 404
+//   POST /hidden {"prefix":P,"reads":2} the next 2 HEADs or GETs of keys starting with P, of objects already stored,
+//                                    answer 404 NoSuchKey, as a store whose read-after-write lags does
+//   GET  /hidden?prefix=P            {"answered_missing":2}: the reads under P this fault answered 404
 const fs = require('fs');
 const http = require('http');
 const { createRequire } = require('module');
@@ -46,7 +46,7 @@ const hidden = new Map();
 
 const getObject = objects.getObject;
 objects.getObject = async ctx => {
-  const rule = hidden.get(ctx.params.key);
+  const rule = [...hidden].find(([prefix]) => ctx.params.key.startsWith(prefix))?.[1];
   if (rule && rule.remaining > 0) {
     const stored = await fs.promises.access(ctx.store.getResourcePath(ctx.params.bucket, ctx.params.key, 'object')).then(() => true, () => false);
     if (stored) {
@@ -74,12 +74,12 @@ http.createServer((request, response) => {
   } else if (request.method === 'POST' && url.pathname === '/hidden') {
     let body = '';
     request.on('data', chunk => { body += chunk; }).on('end', () => {
-      const { key, reads } = JSON.parse(body);
-      hidden.set(key, { remaining: reads, answered_missing: 0 });
-      reply(response, { armed: key });
+      const { prefix, reads } = JSON.parse(body);
+      hidden.set(prefix, { remaining: reads, answered_missing: 0 });
+      reply(response, { armed: prefix });
     });
   } else if (url.pathname === '/hidden') {
-    const rule = hidden.get(url.searchParams.get('key'));
+    const rule = hidden.get(url.searchParams.get('prefix'));
     reply(response, { answered_missing: rule ? rule.answered_missing : 0 });
   } else if (url.pathname === '/received') {
     reply(response, received.get(url.searchParams.get('uploadId')) ?? { parts: {}, max_in_flight: 0 });
