@@ -16,6 +16,11 @@ public sealed class Report
     public List<Scenarios.ChaosRun>? Chaos { get; set; }
     public CeilingFigures Ceilings { get; } = new();
 
+    /// <summary>Scenarios that failed or did not finish within their bound, with the step they were at.</summary>
+    public List<ScenarioFailure> Failures { get; } = [];
+
+    public sealed record ScenarioFailure(string Scenario, string Reason);
+
     /// <param name="RequestsPerS">At saturation, median of the runs; the latencies are the median run's.</param>
     public sealed record PresignFigures(
         double RequestsPerS, double P50Ms, double P99Ms, double P999Ms, [property: JsonPropertyName("p99_at_1000_rps_ms")] double P99At1000RpsMs,
@@ -44,7 +49,8 @@ public sealed class Report
     /// <param name="RatioToBigfileSync">Of the worker's sync rate of the bigfile scenario in the same run.</param>
     public sealed record CliFigures(
         int SmallFiles, double FilesPerS, double[] FilesPerSRange, double? RatioToPipeline, double SmallPeakMb,
-        double Megabytes, double MbPerS, double[] MbPerSRange, double? RatioToBigfileSync, double BigPeakMb, int Runs);
+        double Megabytes, double MbPerS, double[] MbPerSRange, double? RatioToBigfileSync, double BigPeakMb,
+        IReadOnlyList<string> Failures, int Runs);
 
     /// <param name="FilesPerS">12 MP JPEGs per second, confirmed to derivatives READY (sync included): median of the runs.</param>
     /// <param name="CeilingFilesPerS">The worker's libvips code alone, one file after another in the benchmark's process.</param>
@@ -127,6 +133,11 @@ public sealed class Report
             table.AddRow("", $"uploads push, one {cli.Megabytes:N0} MiB file, MB/s to SYNCED", $"{cli.MbPerS:N1} ({cli.MbPerSRange[0]:N1}–{cli.MbPerSRange[1]:N1})",
                 cli.RatioToBigfileSync is { } syncRatio ? $"{syncRatio:P0} of the worker's sync alone" : "");
             table.AddRow("", "client peak memory: small files / large file", $"{cli.SmallPeakMb:N0} / {cli.BigPeakMb:N0} MB", "flat: the same whatever the folder or file");
+            table.AddRow("", "files the pushes reported failed", $"{cli.Failures.Count:N0}", "target 0");
+            foreach (var failure in cli.Failures)
+            {
+                table.AddRow("", "failed file", Markup.Escape(failure), "");
+            }
         }
 
         if (Peer is { } peer)
@@ -162,16 +173,26 @@ public sealed class Report
             table.AddRow("", "faults made / files confirmed under faults",
                 $"{runs.Sum(r => r.FaultsInjected)} / {runs.Sum(r => r.UnderFaults.Confirmed)}",
                 $"{runs.Sum(r => r.UnderFaults.Synced + r.Calm.Synced)} SYNCED · {runs.Sum(r => r.UnderFaults.Failed + r.Calm.Failed)} FAILED · {runs.Sum(r => r.UnderFaults.Unsettled + r.Calm.Unsettled)} unsettled (target 0)");
+            AddFailures(table);
             table.Title = new TableTitle("chaos: the test suite's fault rounds on a local stack");
             AnsiConsole.Write(table);
             return;
         }
 
+        AddFailures(table);
         table.AddRow("ceilings", "SHA-256, in memory (one call)", $"{Ceilings.Sha256MbPerS:N0} MB/s", "");
         table.AddRow("", "storage read (plain streamed GET)", $"{Ceilings.StorageReadMbPerS:N0} MB/s", "");
         table.AddRow("", "clamd INSTREAM (random bytes, from memory)", $"{Ceilings.ScannerMbPerS:N0} MB/s", "");
         table.AddRow("", "storage, 64 KiB files (PUT + HEAD + GET)", $"{Ceilings.StorageSmallFilesPerS:N0} files/s", "");
         table.AddRow("", "trivial endpoint (/alive)", $"{Ceilings.TrivialEndpointRps:N0} requests/s", "");
         AnsiConsole.Write(table);
+    }
+
+    void AddFailures(Table table)
+    {
+        foreach (var failure in Failures)
+        {
+            table.AddRow($"[red]{Markup.Escape(failure.Scenario)}[/]", "[red]failed: no figures[/]", Markup.Escape(failure.Reason), "");
+        }
     }
 }

@@ -19,8 +19,9 @@ public static class DevelopmentTokenEndpoint
 
     /// <summary>
     /// GET /dev/token: a token for the demo tenant, so the upload page works out of the box. Mapped in Development only
-    /// (in every other environment the route does not exist), and even there it answers only a caller on this machine,
-    /// and only while the signing keys are the AppHost's development keys.
+    /// (in every other environment the route does not exist), and even there it answers only a caller on this machine
+    /// that names this machine (a loopback <c>Host</c>: a page on another site that rebinds its name to 127.0.0.1 gets
+    /// nothing), and only while the signing keys are the AppHost's development keys.
     /// </summary>
     public static IEndpointRouteBuilder MapDevelopmentTokens(this IEndpointRouteBuilder app)
     {
@@ -34,7 +35,8 @@ public static class DevelopmentTokenEndpoint
     static Results<Ok<DevelopmentToken>, ProblemHttpResult> IssueDemoToken(HttpContext http, IOptions<TokenOptions> options, TimeProvider clock)
     {
         var tokens = options.Value;
-        if (!tokens.DevelopmentKeys || http.Connection.RemoteIpAddress is not { } caller || !IPAddress.IsLoopback(caller))
+        if (!tokens.DevelopmentKeys || http.Connection.RemoteIpAddress is not { } caller || !IPAddress.IsLoopback(caller)
+            || !IsLoopbackName(http.Request.Host.Host))
         {
             return ApiProblemsExtensions.Problem(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found",
                 "Development tokens are handed out to callers on this machine, with the AppHost's development keys only.");
@@ -44,4 +46,8 @@ public static class DevelopmentTokenEndpoint
         var token = DevelopmentTokens.Mint(tokens.SigningKeys[0], tokens.Issuer, tokens.Audience, DemoTenant, "web-page", Lifetime, now);
         return TypedResults.Ok(new DevelopmentToken(token, DemoTenant, now + Lifetime, TraceIds.Current));
     }
+
+    static bool IsLoopbackName(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }

@@ -13,6 +13,9 @@ public sealed class RateLimitOptions
 
     public TokenBucket Read { get; set; } = new() { PerSecond = 200, Burst = 400 };
 
+    /// <summary>Storage's event notifications, for the whole deployment (they name no tenant): at most this many requests.</summary>
+    public TokenBucket StorageEvents { get; set; } = new() { PerSecond = 500, Burst = 1000 };
+
     public sealed class TokenBucket
     {
         [Range(1, 1_000_000)]

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
+using Uploads.Api.StorageEvents;
 
 namespace Uploads.Api.Security;
 
@@ -12,6 +13,12 @@ public static class RateLimitingExtensions
 
     /// <summary>Reads: metadata, listings, content, event streams and multipart resume.</summary>
     public const string Read = "read";
+
+    /// <summary>
+    /// Storage's event notifications: one bucket for the storage (requests with its token), and one per caller address
+    /// for everyone else, so that a flood without the token never throttles storage's own events.
+    /// </summary>
+    public const string StorageEvents = "storage-events";
 
     /// <summary>Limits each tenant on its own: one tenant's burst never throttles another. Over the limit: 429 with Retry-After.</summary>
     public static IHostApplicationBuilder AddTenantRateLimits(this IHostApplicationBuilder builder)
@@ -27,6 +34,8 @@ public static class RateLimitingExtensions
             limiter.AddPolicy(Presign, context => PerTenant(context, limits.Value.Presign));
             limiter.AddPolicy(Confirm, context => PerTenant(context, limits.Value.Confirm));
             limiter.AddPolicy(Read, context => PerTenant(context, limits.Value.Read));
+            limiter.AddPolicy(StorageEvents, context => Bucket(
+                StorageEventsApi.HoldsToken(context.Request) ? "storage" : $"caller:{context.Connection.RemoteIpAddress}", limits.Value.StorageEvents));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
@@ -40,7 +49,7 @@ public static class RateLimitingExtensions
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"This tenant is over its request rate; try again in {retryAfter} s.",
+                        Detail = $"Over the request rate; try again in {retryAfter} s.",
                         Extensions = { ["code"] = ProblemCodes.RateLimited },
                     },
                 });
@@ -49,8 +58,10 @@ public static class RateLimitingExtensions
         return builder;
     }
 
-    static RateLimitPartition<string> PerTenant(HttpContext context, RateLimitOptions.TokenBucket bucket) =>
-        RateLimitPartition.GetTokenBucketLimiter(context.User.TenantId(), _ => new TokenBucketRateLimiterOptions
+    static RateLimitPartition<string> PerTenant(HttpContext context, RateLimitOptions.TokenBucket bucket) => Bucket(context.User.TenantId(), bucket);
+
+    static RateLimitPartition<string> Bucket(string partition, RateLimitOptions.TokenBucket bucket) =>
+        RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = bucket.Burst,
             TokensPerPeriod = bucket.PerSecond,

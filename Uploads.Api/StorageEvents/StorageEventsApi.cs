@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Problems;
+using Uploads.Api.Security;
 using Uploads.Api.Uploads;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Storage;
@@ -23,6 +26,8 @@ public static class StorageEventsApi
     {
         app.MapPost(Path, ReceiveAsync)
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimitingExtensions.StorageEvents)
+            .Accepts<StorageEventNotification>("application/json")
             .WithTags("Storage")
             .WithName("ReceiveStorageEvents")
             .WithSummary("Object events from storage (S3 event notifications)")
@@ -30,9 +35,13 @@ public static class StorageEventsApi
         return app;
     }
 
+    /// <summary>
+    /// The token is checked before a byte of the body is read: a caller without it costs a header comparison, and learns
+    /// nothing of how bodies are parsed.
+    /// </summary>
     public static async Task<Results<Ok<StorageEventsResponse>, ValidationProblem, ProblemHttpResult>> ReceiveAsync(
-        StorageEventNotification notification, HttpRequest request, UploadConfirmations confirmations,
-        IOptions<StorageEventOptions> options, IOptions<StorageOptions> storage, CancellationToken cancellationToken)
+        HttpRequest request, UploadConfirmations confirmations, IOptions<StorageEventOptions> options, IOptions<StorageOptions> storage,
+        IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (options.Value.Secret is not { } secret)
         {
@@ -44,7 +53,17 @@ public static class StorageEventsApi
             return Problem(StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized, "Unauthorized", "Storage events need the storage's bearer token.");
         }
 
-        if (notification.Records is not { } records)
+        StorageEventNotification? notification;
+        try
+        {
+            notification = await JsonSerializer.DeserializeAsync<StorageEventNotification>(request.Body, json.Value.SerializerOptions, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest, "Invalid request", "The body is not an S3 event notification.");
+        }
+
+        if (notification?.Records is not { } records)
         {
             return Invalid(new Dictionary<string, string[]> { ["Records"] = ["Records is the list of S3 event records."] });
         }
@@ -74,6 +93,11 @@ public static class StorageEventsApi
 
         return (tenantId, new ConfirmedUpload(fileId, size));
     }
+
+    /// <summary>Whether the request carries storage's token (compared in constant time).</summary>
+    public static bool HoldsToken(HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<IOptions<StorageEventOptions>>().Value.Secret is { } secret
+        && Authenticates(request.Headers.Authorization.ToString(), secret);
 
     static bool Authenticates(string authorization, string secret) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization), Encoding.UTF8.GetBytes($"Bearer {secret}"));

@@ -160,7 +160,20 @@ public sealed class WebhookDispatcher(
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            error = ex is OperationCanceledException ? $"no answer within {options.Timeout.TotalSeconds:N0} s" : ex.Message;
+            // The tenant reads this in the delivery's log: a reason, never what an internal name resolved to or which
+            // internal host refused; the detail goes to the operator's log.
+            // SocketsHttpHandler wraps what its connect callback throws.
+            var refused = ex as RefusedTargetException ?? ex.InnerException as RefusedTargetException;
+            error = ex switch
+            {
+                OperationCanceledException => $"no answer within {options.Timeout.TotalSeconds:N0} s",
+                _ when refused is not null => refused.Message,
+                HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "the host name did not resolve",
+                HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "the TLS handshake failed",
+                _ => "the connection failed",
+            };
+            logger.LogWarning("Webhook delivery {DeliveryId} to {Url} failed: {Error} ({Detail})", deliveryId, subscription.Url, error,
+                refused is not null ? $"resolved to {string.Join(", ", refused.Addresses)}" : ex.Message);
         }
 
         activity?.SetTag("http.response.status_code", statusCode);

@@ -41,6 +41,17 @@ public sealed record Settings(bool Quick)
 
     /// <summary>Runs of a scenario that repeats (chaos): the report gives the median and the range.</summary>
     public int Repeats => Quick ? 1 : 3;
+
+    /// <summary>
+    /// The longest a scenario may take, all its runs together, on a machine of two cores (a full run of each takes well
+    /// under half of it): past it, the scenario is reported failed and the next one runs.
+    /// </summary>
+    public TimeSpan Bound(string scenario) => TimeSpan.FromMinutes(scenario switch
+    {
+        "cli" => 30,
+        "pipeline" or "bigfile" or "thumbnails" or "chaos" => 15,
+        _ => 10,
+    });
 }
 
 public static class Ceilings

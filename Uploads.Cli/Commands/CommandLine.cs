@@ -14,9 +14,20 @@ public static class CommandLine
     public const int ApiError = 3;
 
     public static readonly Option<string?> Api = new("--api") { Description = "The API's URL (else UPLOADS_API, else `uploads login`'s).", Recursive = true };
-    public static readonly Option<string?> Token = new("--token") { Description = "A bearer token for the API (else UPLOADS_TOKEN, else `uploads login`'s).", Recursive = true };
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = "A bearer token for the API, or - to read it from standard input (a token on the command line is visible to every process of the machine; else UPLOADS_TOKEN, else `uploads login`'s).",
+        Recursive = true,
+    };
 
-    public static ClientSettings Settings(ParseResult parse) => ClientSettings.Resolve(parse.GetValue(Api), parse.GetValue(Token));
+    public static ClientSettings Settings(ParseResult parse) => ClientSettings.Resolve(parse.GetValue(Api), TokenFrom(parse));
+
+    /// <summary>The token given with <c>--token</c>; <c>--token -</c> reads it from standard input's first line.</summary>
+    public static string? TokenFrom(ParseResult parse) => parse.GetValue(Token) switch
+    {
+        "-" => Console.In.ReadLine()?.Trim() is { Length: > 0 } line ? line : throw new UsageException("--token - reads the token from standard input, which held none."),
+        var token => token,
+    };
 
     /// <summary>Runs a command; a usage problem or a refusal by the API is one red line on stderr and an exit code, not a stack trace.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> command)

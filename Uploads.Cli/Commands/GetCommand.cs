@@ -16,9 +16,10 @@ public static class GetCommand
     {
         var fileId = new Argument<Guid>("FILE_ID") { Description = "The file to fetch." };
         var output = new Option<string?>("--output", "-o") { Description = "Where to write it. Default: its name, in the current folder." };
+        var force = new Option<bool>("--force") { Description = "Replace the target if it exists (else an existing file is never overwritten)." };
         var command = new Command("get", "Fetch a SYNCED file, streaming; an interrupted fetch resumes where it stopped, and the content is checked against its SHA-256.")
         {
-            fileId, output,
+            fileId, output, force,
         };
         command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
         {
@@ -29,8 +30,18 @@ public static class GetCommand
                 throw new UsageException($"File {file.FileId} is {file.Status}: only a SYNCED file can be fetched.");
             }
 
-            // The name is the uploader's: only its last segment is used, never a path it may spell.
-            var target = parse.GetValue(output) ?? Path.GetFileName(file.Filename.Replace('\\', '/'));
+            // The name is the uploader's: only its last segment is used, never a path it may spell, and never one that names
+            // a folder ("", ".", ".."); the file is then named by its id.
+            var target = parse.GetValue(output) ?? Path.GetFileName(file.Filename.Replace('\\', '/')) switch
+            {
+                "" or "." or ".." => file.FileId.ToString(),
+                var name => name,
+            };
+            if (!parse.GetValue(force) && (File.Exists(target) || Directory.Exists(target)))
+            {
+                throw new UsageException($"{target} exists: pass --force to replace it, or -o to write elsewhere.");
+            }
+
             if (!await FetchAsync(api, file.FileId, sha256, file.Size ?? 0, target, cancellationToken))
             {
                 // What an earlier fetch left was not the start of this content: fetched whole, it is checked again.

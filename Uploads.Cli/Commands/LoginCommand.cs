@@ -13,10 +13,10 @@ public static class LoginCommand
         command.SetAction((parse, cancellationToken) => CommandLine.RunAsync(async () =>
         {
             var api = parse.GetValue(CommandLine.Api) ?? Environment.GetEnvironmentVariable("UPLOADS_API");
-            var token = parse.GetValue(CommandLine.Token) ?? Environment.GetEnvironmentVariable("UPLOADS_TOKEN");
+            var token = CommandLine.TokenFrom(parse) ?? Environment.GetEnvironmentVariable("UPLOADS_TOKEN");
             if (api is null || token is null)
             {
-                throw new UsageException("login needs --api URL and --token TOKEN.");
+                throw new UsageException("login needs --api URL and a token: --token - (read from standard input) or UPLOADS_TOKEN.");
             }
 
             var settings = new ClientSettings(ClientSettings.ParseApi(api), token);

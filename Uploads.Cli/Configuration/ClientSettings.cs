@@ -23,12 +23,16 @@ public sealed record ClientSettings(Uri Api, string Token)
             ? uri
             : throw new UsageException($"--api is an http(s) URL, such as http://localhost:5080; got {api}.");
 
-    /// <summary>Saves the settings readable by the user only: the token is a secret.</summary>
+    /// <summary>
+    /// Saves the settings readable by the user only: the token is a secret. The file is written new every time (a
+    /// temporary file left by an earlier run, with whatever mode it had, is removed first), then renamed into place.
+    /// </summary>
     public void Save()
     {
         Directory.CreateDirectory(ClientPaths.ConfigDirectory);
         var temporary = ClientPaths.SettingsFile + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        File.Delete(temporary);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -37,6 +41,12 @@ public sealed record ClientSettings(Uri Api, string Token)
         using (var file = new FileStream(temporary, options))
         {
             JsonSerializer.Serialize(file, new SavedSettings(Api.ToString(), Token));
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // The process's umask may have taken bits away, never added them; this makes the mode exactly 600.
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         File.Move(temporary, ClientPaths.SettingsFile, overwrite: true);

@@ -121,6 +121,15 @@ public sealed class PushTests(UploadsStack stack) : IDisposable
         Assert.True(get.ExitCode == 0, get.Output + get.Errors);
         Assert.Equal(content, await File.ReadAllBytesAsync(target));
         Assert.False(File.Exists(target + ".part"));
+
+        // An existing file is never overwritten unasked (the uploader chooses the name: ".bashrc" is one).
+        await File.WriteAllTextAsync(target, "mine");
+        var again = await cli.RunAsync("get", file.GetProperty("file_id").GetString()!, "-o", target);
+        Assert.Equal((2, "mine"), (again.ExitCode, await File.ReadAllTextAsync(target)));
+        Assert.Contains("exists", again.Errors);
+        var forced = await cli.RunAsync("get", file.GetProperty("file_id").GetString()!, "-o", target, "--force");
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal(content, await File.ReadAllBytesAsync(target));
     }
 
     [Fact]
@@ -131,9 +140,14 @@ public sealed class PushTests(UploadsStack stack) : IDisposable
         Assert.Equal(3, refused.ExitCode);
         Assert.Contains("401", refused.Errors);
 
-        var login = await cli.RunAsync(withCredentials: false, "login", "--api", stack.Resources.Api.Url, "--token", cli.Token());
-        Assert.True(login.ExitCode == 0, login.Output + login.Errors);
+        // A temporary file an earlier, interrupted login left readable by all must not lend the token its mode; the token
+        // comes from standard input, never from the command line that every process can read.
         var saved = Path.Combine(cli.ConfigHome, "uploads", "config.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(saved)!);
+        File.WriteAllText(saved + ".tmp", "{}");
+        File.SetUnixFileMode(saved + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var login = await cli.RunWithInputAsync(cli.Token() + "\n", "login", "--api", stack.Resources.Api.Url, "--token", "-");
+        Assert.True(login.ExitCode == 0, login.Output + login.Errors);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(saved));
         Assert.Equal(0, (await cli.RunAsync(withCredentials: false, "ls")).ExitCode);
 

@@ -30,13 +30,23 @@ public sealed class CliProcess(UploadsStack stack, string tenant) : IDisposable
         return new CliResult(running.Process.ExitCode, running.Output, running.Errors);
     }
 
+    /// <summary>Runs a command without credentials, <paramref name="input"/> on its standard input (a token a user pipes in).</summary>
+    public async Task<CliResult> RunWithInputAsync(string input, params string[] arguments)
+    {
+        using var running = Start(withCredentials: false, arguments, input);
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        await running.Process.WaitForExitAsync(timeout.Token);
+        return new CliResult(running.Process.ExitCode, running.Output, running.Errors);
+    }
+
     /// <summary>Starts a command and leaves it running (<c>watch</c>, or a push to be killed).</summary>
     public RunningCli Start(params string[] arguments) => Start(withCredentials: true, arguments);
 
-    RunningCli Start(bool withCredentials, string[] arguments)
+    RunningCli Start(bool withCredentials, string[] arguments, string? input = null)
     {
         var startInfo = new ProcessStartInfo(Program)
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment =
@@ -56,7 +66,14 @@ public sealed class CliProcess(UploadsStack stack, string tenant) : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        return new RunningCli(Process.Start(startInfo)!);
+        var process = Process.Start(startInfo)!;
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
+
+        return new RunningCli(process);
     }
 
     public string Token() => DevelopmentSigningKey.MintToken(stack.StateDirectory, tenant, "cli", TimeSpan.FromHours(1));

@@ -97,6 +97,9 @@ public sealed class UploadsStack : IAsyncLifetime
 
             projects["api"].WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
                 .WithEnvironment("StorageEvents__Secret", StorageEventsSecret)
+                // Low enough that a test's flood meets it at once, high enough for every test's own events.
+                .WithEnvironment("RateLimits__StorageEvents__PerSecond", "20")
+                .WithEnvironment("RateLimits__StorageEvents__Burst", "40")
                 .WithEnvironment("Cors__AllowedOrigins__0", FrontendOrigin)
                 // Receivers on loopback, and a retry schedule of seconds (WebhookTests).
                 .WithEnvironment("Webhooks__PollInterval", "00:00:00.200")

@@ -88,6 +88,29 @@ public sealed class DeploymentSafetyTests(UploadsStack stack)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    /// <summary>
+    /// A page on another site can rebind its own name to 127.0.0.1 and call from the developer's browser: the caller's
+    /// address is then loopback, its <c>Host</c> is not. Seen failing before the Host check: 200 with a token.
+    /// </summary>
+    [Theory]
+    [InlineData("attacker.example")]
+    [InlineData("attacker.example:8000")]
+    [InlineData("127.0.0.1.attacker.example")]
+    [InlineData("localhost.attacker.example")]
+    public async Task The_development_token_endpoint_answers_no_foreign_host_name(string host)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(stack.Resources.Api.Url) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dev/token");
+        request.Headers.Host = host;
+
+        using var response = await http.SendAsync(request);
+        using var local = await http.GetAsync("/dev/token");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("NOT_FOUND", (await Problems.ReadAsync(response)).Code);
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+    }
+
     Dictionary<string, string> DevelopmentSettings() => new()
     {
         ["ConnectionStrings__uploads"] = stack.Resources.Database.ConnectionString,

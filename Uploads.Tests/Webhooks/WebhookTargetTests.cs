@@ -22,6 +22,21 @@ public sealed class WebhookTargetTests
     [InlineData("::ffff:169.254.169.254", false)]
     [InlineData("93.184.215.14", true)]
     [InlineData("2606:2800:21f:cb07:6820:80da:af6b:8b2c", true)]
+    // IPv6 forms that are not one public host, or that carry a private IPv4 address: seen allowed before the rule
+    // became "global unicast only, embedded IPv4 judged as IPv4".
+    [InlineData("::127.0.0.1", false)]
+    [InlineData("::a9fe:a9fe", false)]
+    [InlineData("2002:7f00:1::1", false)]
+    [InlineData("2002:a9fe:a9fe::1", false)]
+    [InlineData("2002:5db8:d70e::1", true)]
+    [InlineData("64:ff9b::a9fe:a9fe", false)]
+    [InlineData("64:ff9b:1::a00:1", false)]
+    [InlineData("fec0::1", false)]
+    [InlineData("100::1", false)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", false)]
+    [InlineData("2001:db8::1", false)]
+    [InlineData("3fff::1", false)]
+    [InlineData("192.88.99.1", false)]
     public void Only_public_addresses_are_allowed(string address, bool allowed) =>
         Assert.Equal(allowed, OutboundAddresses.IsPublic(IPAddress.Parse(address)));
 
@@ -51,6 +66,9 @@ public sealed class WebhookTargetTests
         {
             var refused = await Assert.ThrowsAsync<HttpRequestException>(() => guarded.PostAsync(url, new StringContent("{}")));
             Assert.Contains("no public address", refused.Message);
+            // What the name resolved to stays in the operator's log: the tenant reads this message in its deliveries.
+            Assert.DoesNotContain("127.0.0.1", refused.Message);
+            Assert.DoesNotContain("::1", refused.Message);
         }
 
         Assert.Empty(receiver.Received);
