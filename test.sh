@@ -10,12 +10,14 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 ./run.sh --setup-only
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here); the derivative tests
-# write EXIF orientation and GPS into their pictures with exiftool; the README's walk-through runs on curl and jq.
+# write EXIF orientation and GPS into their pictures with exiftool; the README's walk-through runs on curl and jq; the
+# scanning tests make an encrypted archive with zip.
 test_packages=()
 [[ -x /usr/bin/chromium ]] || test_packages+=(chromium)
 command -v exiftool >/dev/null || test_packages+=(libimage-exiftool-perl)
 command -v curl >/dev/null || test_packages+=(curl)
 command -v jq >/dev/null || test_packages+=(jq)
+command -v zip >/dev/null || test_packages+=(zip)
 if ((${#test_packages[@]})); then
   printf '\033[1m==> %s\033[0m\n' "Installing ${test_packages[*]} for the tests (Debian packages)"
   if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi

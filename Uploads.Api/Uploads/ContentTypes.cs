@@ -10,7 +10,7 @@ public sealed class ContentTypes(IEnumerable<string> allowed)
 
     /// <summary>The longest media type stored (the column's length), parameters included.</summary>
     public const int MaxLength = 255;
-    static readonly FileExtensionContentTypeProvider ByExtension = new();
+    static readonly FileExtensionContentTypeProvider ByExtension = WithRegisteredNames(new FileExtensionContentTypeProvider());
     readonly string[] allowed = [.. allowed.Select(a => a.Trim().ToLowerInvariant())];
 
     /// <summary>A well-formed, concrete media type such as <c>text/csv</c> or <c>text/plain; charset=utf-8</c>.</summary>
@@ -26,6 +26,17 @@ public sealed class ContentTypes(IEnumerable<string> allowed)
 
         normalized = parsed.ToString().ToLowerInvariant();
         return normalized.Length <= MaxLength;
+    }
+
+    /// <summary>
+    /// ASP.NET Core's table names zip and gzip by their old, unregistered types (<c>application/x-zip-compressed</c>,
+    /// <c>application/x-gzip</c>); a <c>.zip</c> file is named by its registered type, the one the allow-list holds.
+    /// </summary>
+    static FileExtensionContentTypeProvider WithRegisteredNames(FileExtensionContentTypeProvider provider)
+    {
+        provider.Mappings[".zip"] = "application/zip";
+        provider.Mappings[".gz"] = "application/gzip";
+        return provider;
     }
 
     public static string FromFilename(string filename) =>

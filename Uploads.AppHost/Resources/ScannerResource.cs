@@ -16,11 +16,21 @@ public sealed class ScannerResource(string name, string home, int port)
 
     public static long MaxStreamBytes => MaxStreamMegabytes * 1024L * 1024;
 
-    /// <summary>The clamd.conf lines that hold it to that limit, wherever it runs: a stream, a scan and a file alike.</summary>
+    /// <summary>
+    /// The clamd.conf lines that hold it to that limit, wherever it runs: a stream, a scan and a file alike. What clamd
+    /// cannot look into is never passed as clean: content past any of its limits (these sizes; an archive nested over
+    /// 17 levels or holding over 10,000 files; a scan over ten minutes) is reported as
+    /// <c>Heuristics.Limits.Exceeded.*</c>, an encrypted archive or document as <c>Heuristics.Encrypted.*</c>.
+    /// </summary>
     public static string StreamLimits => $"""
         StreamMaxLength {MaxStreamMegabytes}M
         MaxScanSize {MaxStreamMegabytes}M
         MaxFileSize {MaxStreamMegabytes}M
+        MaxRecursion 17
+        MaxFiles 10000
+        MaxScanTime 600000
+        AlertExceedsMax yes
+        AlertEncrypted yes
         """;
 
     public string Home { get; } = home;

@@ -47,6 +47,60 @@ public sealed class ScanningTests(UploadsStack stack)
         Assert.NotEqual(ticket.FileId, again.FileId);
     }
 
+    /// <summary>
+    /// What clamd cannot look into is refused, never passed as clean: an encrypted zip (it could hide anything), and
+    /// archives nested deeper than clamd's recursion limit. Seen failing before AlertEncrypted and AlertExceedsMax: both
+    /// ended SYNCED.
+    /// </summary>
+    [Theory]
+    [InlineData("encrypted", "Heuristics.Encrypted")]
+    [InlineData("nested 20 deep", "Heuristics.Limits.Exceeded")]
+    public async Task An_archive_the_scanner_cannot_look_into_ends_FAILED_MALWARE_DETECTED_with_the_heuristic(string archive, string signature)
+    {
+        var content = archive == "encrypted" ? await EncryptedZipAsync() : NestedZip(depth: 20);
+        var (ticket, _) = await stack.Client.UploadAsync(content, $"{archive.Replace(' ', '-')}.zip", UploadsClient.Sha256Of(content));
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed, TimeSpan.FromMinutes(2));
+
+        Assert.StartsWith($"{FailureReasons.MalwareDetected}: {signature}", file.FailureReason);
+    }
+
+    /// <summary>A zip whose one entry is encrypted (ZipCrypto), made by Info-ZIP's <c>zip -P</c>.</summary>
+    static async Task<byte[]> EncryptedZipAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("uploads-encrypted-");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder.FullName, "inside.bin"), UploadsClient.RandomBytes(10_000));
+            var (exitCode, _, errors) = await CommandLine.RunAsync("zip", ["-q", "-P", "secret", "archive.zip", "inside.bin"], workingDirectory: folder.FullName);
+            Assert.True(exitCode == 0, errors);
+            return await File.ReadAllBytesAsync(Path.Combine(folder.FullName, "archive.zip"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A zip holding a zip holding a zip…, <paramref name="depth"/> deep, a text file at the bottom.</summary>
+    static byte[] NestedZip(int depth)
+    {
+        var content = Encoding.ASCII.GetBytes("the bottom");
+        for (var level = 0; level < depth; level++)
+        {
+            using var buffer = new MemoryStream();
+            using (var zip = new System.IO.Compression.ZipArchive(buffer, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                using var entry = zip.CreateEntry(level == 0 ? "bottom.txt" : $"level-{level}.zip").Open();
+                entry.Write(content);
+            }
+
+            content = buffer.ToArray();
+        }
+
+        return content;
+    }
+
     [Fact]
     public async Task A_file_syncs_only_after_a_clean_scan_when_the_scanner_was_down_meanwhile()
     {
