@@ -17,6 +17,9 @@ public static class FailureReasons
     /// <summary>The content is not of the type it was declared as (an executable named <c>.png</c>); the detail names both.</summary>
     public const string ContentTypeMismatch = "CONTENT_TYPE_MISMATCH";
 
+    /// <summary>The content is of a type a browser runs script in (SVG, HTML, XML), which the tenant's policy does not allow.</summary>
+    public const string ActiveContent = "ACTIVE_CONTENT";
+
     /// <summary>Larger than the scanner's stream limit: refused rather than passed unscanned.</summary>
     public const string TooLargeToScan = "TOO_LARGE_TO_SCAN";
 

@@ -65,6 +65,49 @@ public sealed class ScanningTests(UploadsStack stack)
         Assert.StartsWith($"{FailureReasons.MalwareDetected}: {signature}", file.FailureReason);
     }
 
+    const string ScriptedSvg = """<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>fetch('/files')</script><rect width="10" height="10"/></svg>""";
+
+    /// <summary>
+    /// A declared image must be that very format, not any image: an SVG with a script or a GIF declared as a PNG fails.
+    /// Seen failing before, when any sniffed image/* passed for any declared image/*: both ended SYNCED.
+    /// </summary>
+    [Theory]
+    [InlineData("scripted.png", "svg")]
+    [InlineData("really-a-gif.png", "gif")]
+    public async Task Content_of_another_format_than_the_declared_image_ends_FAILED_CONTENT_TYPE_MISMATCH(string name, string holds)
+    {
+        var content = holds == "svg" ? Encoding.UTF8.GetBytes(ScriptedSvg) : Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+        var (ticket, _) = await stack.Client.UploadAsync(content, name, UploadsClient.Sha256Of(content));
+
+        var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed);
+
+        Assert.StartsWith($"{FailureReasons.ContentTypeMismatch}: declared image/png, the content is image/{(holds == "svg" ? "svg+xml" : "gif")}", file.FailureReason);
+    }
+
+    /// <summary>
+    /// Active content (what a browser runs script in) is refused, whatever it was declared as, unless the tenant's policy
+    /// allows it; an allowed tenant's SVG syncs and is served only as an attachment in a sandbox. Seen failing before the
+    /// rule: the SVG and the HTML ended SYNCED for every tenant.
+    /// </summary>
+    [Theory]
+    [InlineData("drawing.svg", ScriptedSvg, "image/svg+xml")]
+    [InlineData("notes.txt", "<!DOCTYPE html><html><body><script>fetch('/files')</script></body></html>", "text/html")]
+    public async Task Active_content_ends_FAILED_ACTIVE_CONTENT_unless_the_tenant_allows_it_and_is_then_served_sandboxed(string name, string text, string sniffed)
+    {
+        var content = Encoding.UTF8.GetBytes(text);
+        var (refused, _) = await stack.Client.UploadAsync(content, name, UploadsClient.Sha256Of(content));
+        var allowedClient = stack.ClientFor(UploadsStack.ActiveContentTenant);
+        var (allowed, _) = await allowedClient.UploadAsync(content, name, UploadsClient.Sha256Of(content));
+
+        var failed = await stack.Client.WaitForStatusAsync(refused.FileId, FileStatus.Failed);
+        await allowedClient.WaitForStatusAsync(allowed.FileId, FileStatus.Synced);
+
+        Assert.StartsWith($"{FailureReasons.ActiveContent}: the content is {sniffed}", failed.FailureReason);
+        using var served = await allowedClient.Http.GetAsync($"/files/{allowed.FileId}/content");
+        Assert.Equal("attachment", served.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("sandbox", served.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
     /// <summary>A zip whose one entry is encrypted (ZipCrypto), made by Info-ZIP's <c>zip -P</c>.</summary>
     static async Task<byte[]> EncryptedZipAsync()
     {

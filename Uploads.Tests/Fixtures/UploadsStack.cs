@@ -33,6 +33,9 @@ public sealed class UploadsStack : IAsyncLifetime
     /// <summary>The tenant <see cref="Client"/> calls as.</summary>
     public const string Tenant = "tests";
 
+    /// <summary>The one tenant whose policy allows active content (SVG, HTML, XML).</summary>
+    public const string ActiveContentTenant = "active-ok";
+
     /// <summary>A web frontend on another origin that the APIs let call them from the browser (<c>Cors:AllowedOrigins</c>).</summary>
     public const string FrontendOrigin = "https://frontend.example";
 
@@ -95,6 +98,7 @@ public sealed class UploadsStack : IAsyncLifetime
                     .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "1000");
             }
 
+            projects["worker"].WithEnvironment("Sync__ActiveContentTenants__0", ActiveContentTenant);
             projects["api"].WithEnvironment("Events__MaxStreamsPerTenant", MaxEventStreamsPerTenant.ToString())
                 .WithEnvironment("StorageEvents__Secret", StorageEventsSecret)
                 // Low enough that a test's flood meets it at once, high enough for every test's own events.

@@ -224,6 +224,12 @@ public sealed class FileSynchronizer(
                 return await RefuseAsync(cacheWriter, $"{FailureReasons.ContentTypeMismatch}: declared {file.ContentType}, the content is {contentType}", stored.Length);
             }
 
+            if (DeclaredContentType.IsActive(contentType) && !options.ActiveContentTenants.Contains(file.TenantId))
+            {
+                logger.LogWarning("File {FileId} holds active content ({Sniffed}), which tenant {TenantId} does not allow", file.Id, contentType, file.TenantId);
+                return await RefuseAsync(cacheWriter, $"{FailureReasons.ActiveContent}: the content is {contentType}, which a browser runs script in; this tenant's policy does not allow it", stored.Length);
+            }
+
             if (cacheWriter is not null)
             {
                 await cacheWriter.CommitAsync();

@@ -35,6 +35,12 @@ public sealed class SyncOptions
     /// </summary>
     public TimeSpan[] RedeliveryDelays { get; set; } = [];
 
+    /// <summary>
+    /// Tenants whose policy allows active content (SVG, HTML, XML: what a browser runs script in). Everyone else's ends
+    /// FAILED with <c>ACTIVE_CONTENT</c>; an allowed file is still only ever served as an attachment in a sandbox.
+    /// </summary>
+    public string[] ActiveContentTenants { get; set; } = [];
+
     public static readonly TimeSpan[] DefaultRedeliveryDelays = [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10)];
 
     /// <summary>Bytes read from storage at a time: the worker's memory per file does not grow beyond this.</summary>
