@@ -24,6 +24,7 @@ public static class ProblemCodes
     public const string NotPending = "NOT_PENDING";
     public const string DigestMismatch = "DIGEST_MISMATCH";
     public const string UploadWithoutSize = "UPLOAD_WITHOUT_SIZE";
+    public const string StoredContentChanged = "STORED_CONTENT_CHANGED";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
     public const string Unauthorized = "UNAUTHORIZED";

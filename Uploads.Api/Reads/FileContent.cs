@@ -104,10 +104,23 @@ sealed class StoredContentResult(FileRecord file, EntityTagHeaderValue entityTag
         // Always a byte range, also for the whole file: the bytes served are the length that was verified, and a whole
         // read is checked against the verified digest here (below), in place of the AWS SDK's check of a whole-object
         // GET against the ETag, which comes after the last byte has gone out and allocates for every 64-byte block.
-        using var stored = length == 0
-            ? null
-            : await storage.OpenReadAsync(file.ObjectKey, http.RequestAborted, from, to)
-                ?? throw new InvalidOperationException($"The object of SYNCED file {file.Id} is missing from storage.");
+        // Conditional on what the worker verified: other bytes under the key (an operator's write, a restored backup)
+        // are refused by storage before a byte of them is read, for a range as for the whole file.
+        StoredObject? stored;
+        try
+        {
+            stored = length == 0
+                ? null
+                : await storage.OpenReadAsync(file.ObjectKey, http.RequestAborted, from, to, ifMatch: file.StoredETag)
+                    ?? throw new InvalidOperationException($"The object of SYNCED file {file.Id} is missing from storage.");
+        }
+        catch (StoredObjectChangedException)
+        {
+            await RefuseChangedAsync(http);
+            return;
+        }
+
+        using var storedContent = stored;
 
         if (range is not null)
         {
@@ -135,6 +148,16 @@ sealed class StoredContentResult(FileRecord file, EntityTagHeaderValue entityTag
         {
             await cacheWriter.CommitAsync();
         }
+    }
+
+    /// <summary>Storage holds other bytes than were verified: nothing of them goes out, and the operator hears of it.</summary>
+    async Task RefuseChangedAsync(HttpContext http)
+    {
+        http.RequestServices.GetRequiredService<ILogger<StoredContentResult>>()
+            .LogError("The sealed object of file {FileId} is not the one that was verified (its ETag changed); nothing was served", file.Id);
+        http.Response.Headers.Clear();
+        await ApiProblemsExtensions.Problem(StatusCodes.Status502BadGateway, ProblemCodes.StoredContentChanged, "Stored content changed",
+            "Storage holds other bytes for this file than the ones that were verified; none of them are served.").ExecuteAsync(http);
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
 'use strict';
-// Runs s3rver for the AppHost: the same server its CLI starts, with three things s3rver gets wrong put right, the two
+// Runs s3rver for the AppHost: the same server its CLI starts, with four things s3rver gets wrong put right, the two
 // multipart calls it lacks added (ListParts, AbortMultipartUpload: resumable clients and cancellation depend on them),
 // and its object events sent on as MinIO's webhook sends them, when UPLOADS_STORAGE_EVENTS_URL is set.
 //   node server.js DIRECTORY ADDRESS PORT BUCKET CORS_XML
@@ -69,6 +69,23 @@ FilesystemStore.prototype.putObject = async function putObject(object) {
     await fs.promises.unlink(temporary).catch(() => {});
     throw error;
   }
+};
+
+// s3rver ignores If-Match on GET; S3 and MinIO answer 412 when the object's ETag is another. The services read a
+// verified object only on that condition, so the development store keeps it too.
+const getObject = objects.getObject;
+objects.getObject = async ctx => {
+  const ifMatch = ctx.headers['if-match'];
+  if (ifMatch && ifMatch !== '*') {
+    const metadata = await ctx.store.getMetadata(ctx.params.bucket, ctx.params.key).catch(error => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (metadata && metadata.etag !== ifMatch) {
+      throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
+    }
+  }
+  return getObject(ctx);
 };
 
 // s3rver answers GET and DELETE with ?uploadId= "method not allowed". Both are added to the object routes' own handlers,

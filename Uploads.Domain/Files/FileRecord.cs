@@ -28,6 +28,12 @@ public sealed class FileRecord : IListedNewestFirst
     public string? DeclaredSha256 { get; private set; }
     public long? Size { get; private set; }
     public string? Sha256 { get; private set; }
+
+    /// <summary>
+    /// What storage called the sealed object's bytes (its ETag) when the worker read and verified them: every read of the
+    /// object is conditional on it, so bytes changed behind the service are never served, not even a range of them.
+    /// </summary>
+    public string? StoredETag { get; private set; }
     public FileStatus Status { get; private set; }
     public string? FailureReason { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -213,10 +219,11 @@ public sealed class FileRecord : IListedNewestFirst
     public bool IsHeldBy(Guid claim) => FileRules.HeldByOneOf.IsMetBy(this, [claim]);
 
     /// <summary>SYNCED; thumbnails and metadata become due when the file is of a kind that has them (<see cref="DerivativeSources"/>).</summary>
-    public void MarkSynced(string sha256, DateTimeOffset now)
+    public void MarkSynced(string sha256, DateTimeOffset now, string? storedETag = null)
     {
         MoveTo(FileStatus.Synced, null, now);
         Sha256 = sha256;
+        StoredETag = storedETag;
         ReleaseClaim();
         if (DerivativeSources.Accepts(ContentType))
         {

@@ -13,8 +13,15 @@ public sealed class StoredObject(GetObjectResponse response) : IDisposable
 {
     public Stream Content => response.ResponseStream;
     public long Length => response.ContentLength;
+
+    /// <summary>What storage says identifies these bytes: a read conditional on it (<c>If-Match</c>) gets these bytes or none.</summary>
+    public string ETag => response.ETag;
+
     public void Dispose() => response.Dispose();
 }
+
+/// <summary>Storage holds other bytes under the key than those a read was conditional on (<c>If-Match</c>): nothing was read.</summary>
+public sealed class StoredObjectChangedException(string key) : Exception($"The object {key} is no longer the one that was verified.");
 
 /// <summary>The operations the service needs from S3-compatible storage, and nothing else.</summary>
 /// <param name="s3">The client that talks to storage, at the endpoint the services reach.</param>
@@ -126,11 +133,12 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
 
     /// <summary>
     /// Opens the object (or the inclusive byte range <paramref name="from"/>–<paramref name="to"/> of it) for streaming,
-    /// or returns <c>null</c> when there is no such object.
+    /// or returns <c>null</c> when there is no such object. With <paramref name="ifMatch"/>, only the object storage
+    /// identified by that ETag is read: other bytes under the key throw <see cref="StoredObjectChangedException"/>.
     /// </summary>
-    public async Task<StoredObject?> OpenReadAsync(string key, CancellationToken cancellationToken, long? from = null, long? to = null)
+    public async Task<StoredObject?> OpenReadAsync(string key, CancellationToken cancellationToken, long? from = null, long? to = null, string? ifMatch = null)
     {
-        var request = new GetObjectRequest { BucketName = options.Bucket, Key = key };
+        var request = new GetObjectRequest { BucketName = options.Bucket, Key = key, EtagToMatch = ifMatch };
         if (from is { } first && to is { } last)
         {
             request.ByteRange = new ByteRange(first, last);
@@ -143,6 +151,10 @@ public sealed class ObjectStorage(IAmazonS3 s3, IAmazonS3 presigner, IOptions<St
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            throw new StoredObjectChangedException(key);
         }
     }
 

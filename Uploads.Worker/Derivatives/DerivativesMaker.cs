@@ -99,7 +99,7 @@ public sealed class DerivativesMaker(
         {
             using (var reading = UploadsTracing.StartFileActivity("storage.open", file.Id, System.Diagnostics.ActivityKind.Client))
             {
-                using var stored = await storage.OpenReadAsync(file.ObjectKey, cancellationToken);
+                using var stored = await storage.OpenReadAsync(file.ObjectKey, cancellationToken, ifMatch: file.StoredETag);
                 if (stored is null)
                 {
                     return ImageDerivation.Refused($"{DerivativesFailureReasons.ObjectMissing}: the file's object is gone from storage");

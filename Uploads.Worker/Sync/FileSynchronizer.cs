@@ -235,7 +235,7 @@ public sealed class FileSynchronizer(
                 await cacheWriter.CommitAsync();
             }
 
-            return SyncOutcome.Synced(sha256, stored.Length);
+            return SyncOutcome.Synced(sha256, stored.Length, stored.ETag);
         }
         catch when (cacheWriter is not null)
         {
@@ -351,7 +351,7 @@ public sealed class FileSynchronizer(
         var now = clock.GetUtcNow();
         if (outcome.Sha256 is { } sha256)
         {
-            file.MarkSynced(sha256, now);
+            file.MarkSynced(sha256, now, outcome.StoredETag);
         }
         else
         {

@@ -30,6 +30,7 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.Property(f => f.DeclaredSha256).HasColumnName("declared_sha256").HasMaxLength(64).IsFixedLength();
         file.Property(f => f.Size).HasColumnName("size");
         file.Property(f => f.Sha256).HasColumnName("sha256").HasMaxLength(64).IsFixedLength();
+        file.Property(f => f.StoredETag).HasColumnName("stored_etag").HasMaxLength(200);
         file.Property(f => f.Status).HasColumnName("status").IsRequired();
         file.Property(f => f.FailureReason).HasColumnName("failure_reason").HasMaxLength(512);
         file.Property(f => f.CreatedAt).HasColumnName("created_at");

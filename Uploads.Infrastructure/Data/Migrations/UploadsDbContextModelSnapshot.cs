@@ -238,6 +238,11 @@ namespace Uploads.Infrastructure.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("StoredETag")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("stored_etag");
+
                     b.Property<Guid?>("SyncClaim")
                         .HasColumnType("uuid")
                         .HasColumnName("sync_claim");
