@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Uploads.Api.Events;
@@ -53,13 +54,20 @@ public static class BatchesApi
         return batches;
     }
 
-    public static async Task<Results<Created<BatchTicket>, Ok<BatchTicket>, ValidationProblem>> OpenBatch(
-        BatchRequest request, ClaimsPrincipal user, BatchUploads batches, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+    public static async Task<Results<Created<BatchTicket>, Ok<BatchTicket>, ValidationProblem, ProblemHttpResult>> OpenBatch(
+        BatchRequest request, ClaimsPrincipal user, BatchUploads batches, UploadRequestRate uploadRate, HttpResponse response,
+        IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var (files, errors) = BatchRequestValidator.Validate(request.ExternalId, request.Files, options.Value);
         if (errors.Count > 0)
         {
             return Invalid(errors);
+        }
+
+        using var charge = ChargeFurtherFiles(uploadRate, user, files.Count);
+        if (!charge.IsAcquired)
+        {
+            return OverUploadRate(charge, response, files.Count);
         }
 
         var addition = await batches.OpenAsync(user.TenantId(), request.ExternalId, files, cancellationToken);
@@ -68,7 +76,8 @@ public static class BatchesApi
     }
 
     public static async Task<Results<Ok<BatchTicket>, ValidationProblem, ProblemHttpResult>> AddFiles(
-        Guid batchId, BatchFilesRequest request, ClaimsPrincipal user, BatchUploads batches, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+        Guid batchId, BatchFilesRequest request, ClaimsPrincipal user, BatchUploads batches, UploadRequestRate uploadRate, HttpResponse response,
+        IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         var (files, errors) = BatchRequestValidator.Validate(null, request.Files, options.Value);
         if (errors.Count > 0)
@@ -76,9 +85,31 @@ public static class BatchesApi
             return Invalid(errors);
         }
 
+        using var charge = ChargeFurtherFiles(uploadRate, user, files.Count);
+        if (!charge.IsAcquired)
+        {
+            return OverUploadRate(charge, response, files.Count);
+        }
+
         return await batches.AddAsync(user.TenantId(), batchId, files, cancellationToken) is { } addition
             ? TypedResults.Ok(Ticket(addition))
             : BatchNotFound(batchId);
+    }
+
+    /// <summary>
+    /// A batch costs one upload request per file, as that many single requests would: the rate limiter took the first,
+    /// this takes the others, before anything is recorded or signed.
+    /// </summary>
+    static RateLimitLease ChargeFurtherFiles(UploadRequestRate uploadRate, ClaimsPrincipal user, int files) =>
+        uploadRate.TakeFurtherFiles(user.TenantId(), files);
+
+    static ProblemHttpResult OverUploadRate(RateLimitLease charge, HttpResponse response, int files)
+    {
+        var wait = charge.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        response.Headers.RetryAfter = seconds.ToString();
+        return Problem(StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
+            $"A batch costs one upload request per file ({files} here); this tenant is over its upload rate: try again in {seconds} s.");
     }
 
     public static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetBatch(

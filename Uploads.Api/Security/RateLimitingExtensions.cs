@@ -28,10 +28,12 @@ public static class RateLimitingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        builder.Services.AddSingleton<UploadRequestRate>();
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, UploadRequestRate>((limiter, limits, uploads) =>
         {
-            limiter.AddPolicy(Presign, context => PerTenant(context, limits.Value.Presign));
+            limiter.AddPolicy(Presign, context =>
+                RateLimitPartition.Get(context.User.TenantId(), tenant => uploads.For(tenant)));
             limiter.AddPolicy(Confirm, context => PerTenant(context, limits.Value.Confirm));
             limiter.AddPolicy(Read, context => PerTenant(context, limits.Value.Read));
             limiter.AddPolicy(StorageEvents, context => Bucket(
