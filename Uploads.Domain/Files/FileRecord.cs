@@ -40,6 +40,12 @@ public sealed class FileRecord : IListedNewestFirst
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset UploadExpiresAt { get; private set; }
 
+    /// <summary>
+    /// When the reconciler removed whatever reached the upload key after the file left PENDING (a signed URL stays valid
+    /// until it expires, and storage accepts what it writes): done once, after the URLs expired, so nothing stays there.
+    /// </summary>
+    public DateTimeOffset? UploadKeyClearedAt { get; private set; }
+
     /// <summary>The storage's multipart upload, when the file is uploaded in parts; aborted if the upload is abandoned.</summary>
     public string? MultipartUploadId { get; private set; }
 
@@ -134,6 +140,17 @@ public sealed class FileRecord : IListedNewestFirst
     }
 
     public void RecordSyncRequested(DateTimeOffset now) => SyncRequestedAt = Stored(now);
+
+    /// <summary>Records that the upload key was emptied after the file settled and its URLs expired: not a transition.</summary>
+    public void RecordUploadKeyCleared(DateTimeOffset now)
+    {
+        if (Status == FileStatus.Pending)
+        {
+            throw new InvalidOperationException($"File {Id} is PENDING: its upload key is its client's until its window closes.");
+        }
+
+        UploadKeyClearedAt = Stored(now);
+    }
 
     public void MarkExpired(DateTimeOffset now) => MoveTo(FileStatus.Expired, FailureReasons.UploadWindowClosed, now);
 

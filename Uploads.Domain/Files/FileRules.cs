@@ -25,6 +25,13 @@ public static class FileRules
     public static readonly FileRule<DateTimeOffset> UploadWindowClosedBefore = new((file, cutoff) =>
         file.Status == FileStatus.Pending && file.UploadExpiresAt < cutoff);
 
+    /// <summary>
+    /// The file left PENDING, its upload URLs expired before this time (nothing more can arrive through them), and its
+    /// upload key was not emptied since: bytes posted again with a still-valid URL after the seal may be lying there.
+    /// </summary>
+    public static readonly FileRule<DateTimeOffset> UploadKeyUnclearedAfterExpiryBefore = new((file, cutoff) =>
+        file.Status != FileStatus.Pending && file.UploadKeyClearedAt == null && file.UploadExpiresAt < cutoff);
+
     /// <summary>A worker may make the file's derivatives at this time: they wait, or their holder's lease ran out.</summary>
     public static readonly FileRule<DateTimeOffset> DerivativesClaimableAt = new((file, now) =>
         file.Derivatives == DerivativesStatus.Pending || (file.Derivatives == DerivativesStatus.Making && file.DerivativesLeaseExpiresAt <= now));

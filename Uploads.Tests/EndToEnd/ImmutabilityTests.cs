@@ -42,6 +42,34 @@ public sealed class ImmutabilityTests(UploadsStack stack)
         Assert.False(swappedDigest.Deduplicated);
     }
 
+    /// <summary>
+    /// Bytes posted again with a still-valid form after the seal are stored at the upload key, where they would stay for
+    /// good: once the form expired, the reconciler empties the key, once, and the file serves what it always did. Seen
+    /// failing before the reconciler did: the late bytes were still there.
+    /// </summary>
+    [Fact]
+    public async Task Bytes_posted_again_after_SYNCED_are_removed_from_the_upload_key_once_the_form_expired()
+    {
+        var original = UploadsClient.RandomBytes(3_000);
+        var (ticket, _) = await stack.Client.UploadAsync(original, "late.bin", UploadsClient.Sha256Of(original));
+        await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        var uploadKey = ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId);
+        await UploadsClient.UploadToStorageAsync(ticket, UploadsClient.RandomBytes(original.Length), "late.bin");
+        Assert.Equal(original.Length, (await stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, uploadKey)).ContentLength);
+
+        // The form expires: the test moves the clock of this record instead of waiting fifteen minutes.
+        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 minute' WHERE id = @id", ("id", ticket.FileId));
+        await Eventually.TrueAsync(
+            async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND upload_key_cleared_at IS NOT NULL", ("id", ticket.FileId)) == 1,
+            "the reconciler to empty the upload key");
+
+        var gone = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, uploadKey));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var file = await stack.Client.GetFileAsync(ticket.FileId);
+        Assert.Equal((FileStatus.Synced, UploadsClient.Sha256Of(original)), (file.Status, file.Sha256));
+        Assert.Equal(original, await stack.Client.Http.GetByteArrayAsync($"/files/{ticket.FileId}/content"));
+    }
+
     [Fact]
     public async Task Putting_a_part_again_after_the_multipart_file_synced_changes_nothing_it_serves()
     {

@@ -78,6 +78,7 @@ public sealed class Reconciler(
         await RepublishWaitingAsync(cancellationToken);
         await RepublishDerivativesAsync(cancellationToken);
         await SettleAbandonedAsync(cancellationToken);
+        await ClearLateUploadsAsync(cancellationToken);
     }
 
     async Task RepublishWaitingAsync(CancellationToken cancellationToken)
@@ -222,6 +223,37 @@ public sealed class Reconciler(
                 repairs.Add(1, new KeyValuePair<string, object?>("repair", "expire_pending"));
                 logger.LogInformation("File {FileId} EXPIRED: its upload window closed at {ExpiresAt} ({Refusal})", file.Id, file.UploadExpiresAt, judgement.Refusal?.Code);
             }
+        }
+    }
+
+    /// <summary>
+    /// Empties the upload keys of settled files once their URLs expired: a URL stays valid until then, and storage keeps
+    /// what is posted with it after the seal (it can never reach what is served, but it would stay for good). Once per
+    /// file; a file another worker changed meanwhile is cleared by the next pass.
+    /// </summary>
+    async Task ClearLateUploadsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await databases.ForAllTenantsAsync(cancellationToken);
+        var settled = await db.Files
+            .Where(FileRules.UploadKeyUnclearedAfterExpiryBefore.For(now - options.ExpiryGrace))
+            .OrderBy(f => f.UploadExpiresAt)
+            .Take(options.BatchSize)
+            .ToListAsync(cancellationToken);
+
+        foreach (var file in settled)
+        {
+            await storage.DeleteAsync(file.UploadKey, cancellationToken);
+            file.RecordUploadKeyCleared(now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogDebug("A file changed while its upload key was cleared; the next pass records it");
         }
     }
 }

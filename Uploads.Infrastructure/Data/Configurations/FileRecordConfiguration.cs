@@ -31,6 +31,7 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.Property(f => f.Size).HasColumnName("size");
         file.Property(f => f.Sha256).HasColumnName("sha256").HasMaxLength(64).IsFixedLength();
         file.Property(f => f.StoredETag).HasColumnName("stored_etag").HasMaxLength(200);
+        file.Property(f => f.UploadKeyClearedAt).HasColumnName("upload_key_cleared_at");
         file.Property(f => f.Status).HasColumnName("status").IsRequired();
         file.Property(f => f.FailureReason).HasColumnName("failure_reason").HasMaxLength(512);
         file.Property(f => f.CreatedAt).HasColumnName("created_at");
@@ -69,6 +70,12 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         file.HasIndex(f => new { f.TenantId, f.Sha256, f.Size })
             .HasFilter("status = 'SYNCED'")
             .HasDatabaseName("ix_files_synced_sha256");
+
+        // The reconciler's look for settled files whose upload key it has not emptied yet: a handful at any time, so the
+        // index holds only those (FileRules.UploadKeyUnclearedAfterExpiryBefore is the rule; this only keeps it cheap).
+        file.HasIndex(f => f.UploadExpiresAt)
+            .HasFilter("upload_key_cleared_at IS NULL AND status <> 'PENDING'")
+            .HasDatabaseName("ix_files_upload_key_uncleared");
 
         file.HasMany(f => f.History)
             .WithOne()

@@ -269,6 +269,10 @@ namespace Uploads.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("upload_expires_at");
 
+                    b.Property<DateTimeOffset?>("UploadKeyClearedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("upload_key_cleared_at");
+
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -284,6 +288,10 @@ namespace Uploads.Infrastructure.Data.Migrations
                     b.HasIndex("ObjectKey")
                         .IsUnique()
                         .HasDatabaseName("ux_files_object_key");
+
+                    b.HasIndex("UploadExpiresAt")
+                        .HasDatabaseName("ix_files_upload_key_uncleared")
+                        .HasFilter("upload_key_cleared_at IS NULL AND status <> 'PENDING'");
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_files_status_updated_at");
