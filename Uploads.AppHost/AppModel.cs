@@ -59,6 +59,8 @@ public static class AppModel
             // A deployment supplies its own key, and the addresses browsers use: the page's origin, and the storage's.
             var eventsSecret = builder.AddParameter("storage-events-secret", secret: true)
                 .WithDescription("The token storage sends its object events to the API with; 32 characters or more.");
+            // Webhooks go out to the tenants' receivers; nothing else of ours connects out of the deployment.
+            api.WithAnnotation(new DeploymentHints(ReachesInternet: true));
             api.WithEnvironment("Authentication__Tokens__SigningKeys__0", builder.AddParameter("token-signing-key", secret: true)
                     .WithDescription("The base64 HMAC key that signs access tokens (32 bytes or more); or configure an OIDC Authority instead."))
                 .WithEnvironment("Storage__PublicEndpoint", builder.AddParameter("storage-public-endpoint")

@@ -10,5 +10,5 @@ public static class ClamAvContainerBuilderExtensions
             .WithVolume($"{name}-signatures", "/var/lib/clamav")
             .WithBindMount(Path.Combine(publishDirectory, name, "clamd.conf"), "/etc/clamav/clamd.conf", isReadOnly: true)
             // clamd holds the whole signature database in memory: about 1.2 GB with the official one, twice that while reloading it.
-            .WithAnnotation(new DeploymentHints(HealthCheck: ["CMD", "clamdcheck.sh"], MemoryLimit: "3Gi"));
+            .WithAnnotation(new DeploymentHints(HealthCheck: ["CMD", "clamdcheck.sh"], MemoryLimit: "3Gi", ReachesInternet: true));
 }

@@ -196,6 +196,37 @@ public sealed partial class PublishTests : IAsyncLifetime
         Assert.Equal("true", (string?)ManifestResources["token-signing-key"]!["inputs"]!["value"]!["secret"]!.ToString().ToLowerInvariant());
     }
 
+    /// <summary>
+    /// Each backing service has an internal network of its own, shared with the services that connect to it and no one
+    /// else: clamd is reached from the worker's image only (the worker, and its migrate run), PostgreSQL, Redis and
+    /// RabbitMQ from our services only; only the edge network reaches out. Seen failing before: one default network.
+    /// </summary>
+    [Fact]
+    public void Each_backing_service_is_reachable_from_its_clients_only_on_internal_networks()
+    {
+        Dictionary<string, List<string>> members = [];
+        foreach (var (name, service) in Services.Children.Select(c => (((YamlScalarNode)c.Key).Value!, (YamlMappingNode)c.Value)))
+        {
+            foreach (var network in Sequence(service, "networks"))
+            {
+                (members.TryGetValue(network, out var list) ? list : members[network] = []).Add(name);
+            }
+        }
+
+        Assert.Equal(["migrate", "scanner", "worker"], members[ComposeWriter.NetworkTo("scanner")].Order());
+        foreach (var store in new[] { "postgres", "cache", "messaging" })
+        {
+            Assert.Equal(new[] { "api", "migrate", store, "worker" }.Order(StringComparer.Ordinal), members[ComposeWriter.NetworkTo(store)].Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal(["api", "dashboard", "scanner", "storage"], members[ComposeWriter.EdgeNetwork].Order());
+        var networks = (YamlMappingNode)compose["networks"];
+        foreach (var network in members.Keys.Where(n => n != ComposeWriter.EdgeNetwork))
+        {
+            Assert.Equal("true", Scalar((YamlMappingNode)networks[network], "internal"));
+        }
+    }
+
     [Fact]
     public void Browsers_reach_the_storage_at_its_own_public_endpoint_and_the_bucket_stays_private()
     {

@@ -135,6 +135,31 @@ public sealed partial class HelmChartTests(RenderedChart chart) : IClassFixture<
             $"the worker gets {grace} s before SIGKILL but may take {new SyncOptions().ShutdownTimeout} to stop");
     }
 
+    /// <summary>
+    /// Ingress is denied to every pod of the release but what the model says: clamd admits the worker's pods (and the
+    /// migrations Job's, the same image), PostgreSQL, Redis and RabbitMQ our services only, on their own ports; the API
+    /// and storage's S3 port anyone. Seen failing before: no NetworkPolicy was rendered.
+    /// </summary>
+    [Fact]
+    public void Network_policies_deny_ingress_by_default_and_admit_each_backing_service_s_clients_only()
+    {
+        var policies = Objects(chart.Trial).Where(o => Kind(o) == "NetworkPolicy").ToDictionary(Name);
+        string[] Admitted(string service) => [.. policies[$"{service}-ingress"]["spec"]!["ingress"]!.AsArray()
+            .SelectMany(rule => rule!["from"]?.AsArray() ?? [])
+            .Select(from => (string)from!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!).Order()];
+
+        var denyAll = policies["default-deny-ingress"]["spec"]!;
+        Assert.Null(denyAll["ingress"]);
+        Assert.Equal("Ingress", (string?)denyAll["policyTypes"]![0]);
+        Assert.Equal(["migrations", "worker"], Admitted("scanner"));
+        foreach (var store in new[] { "postgres", "cache", "messaging" })
+        {
+            Assert.Equal(["api", "migrations", "worker"], Admitted(store));
+        }
+
+        Assert.Contains(policies["api-ingress"]["spec"]!["ingress"]!.AsArray(), rule => rule!["from"] is null);
+    }
+
     [Fact]
     public void The_api_scales_on_cpu_from_two_replicas_and_the_worker_on_the_length_of_its_queue()
     {

@@ -59,6 +59,7 @@ public static class HelmChartWriter
 
         var worker = resources.First(r => r.Value is { Type: "dockerfile.v0", Deployment.RunsToCompletion: false } && !IsExternal(r.Value));
         files["templates/migrations.yaml"] = Migrations(worker.Key, worker.Value, expressions);
+        files["templates/network-policies.yaml"] = NetworkPolicies(resources);
 
         foreach (var (path, content) in files)
         {
@@ -93,6 +94,7 @@ public static class HelmChartWriter
                 .Where(r => r.Value.Type == "parameter.v0" && r.Value.Inputs!["value"] is { Secret: false, Literal: null })
                 .ToDictionary(r => KubernetesExpressions.ValuesKey(r.Key), _ => (object)""),
             ["migrations"] = new Dictionary<string, object> { ["enabled"] = true },
+            ["networkPolicies"] = new Dictionary<string, object> { ["enabled"] = true },
             ["otlp"] = new Dictionary<string, object>
             {
                 ["endpoint"] = "",
@@ -204,6 +206,77 @@ public static class HelmChartWriter
         {{- end }}
 
         """;
+
+    /// <summary>
+    /// Ingress denied to every pod of the release but what the model says: a backing service admits the pods that
+    /// connect to it (<see cref="ManifestConnections"/>), on its ports; a published port (the API's, storage's S3 port)
+    /// admits anyone. Egress is left open: webhooks and signature updates go out.
+    /// </summary>
+    static string NetworkPolicies(IReadOnlyDictionary<string, ManifestResource> resources)
+    {
+        // The migrations Job runs the worker's image; its pods are labelled "migrations".
+        string PodName(string resource) => resources[resource] is { Type: "dockerfile.v0", Deployment.RunsToCompletion: true } ? "migrations" : resource;
+
+        var policies = new List<string>
+        {
+            $$$"""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            {{{Metadata("default-deny-ingress")}}}spec:
+              podSelector:
+                matchLabels:
+                  app.kubernetes.io/instance: {{ .Release.Name }}
+              policyTypes:
+                - Ingress
+            """,
+        };
+
+        foreach (var (service, clients) in ManifestConnections.ClientsOf(resources))
+        {
+            var bindings = resources[service].Bindings ?? [];
+            var ports = string.Join('\n', bindings.Values.Select(b => $"        - port: {b.TargetPort}\n          protocol: TCP"));
+            var from = string.Join('\n', clients.Select(PodName).Distinct().Select(client => $"        - podSelector:\n            matchLabels:\n              {SelectorLabels(client, 14)}"));
+            var published = string.Join('\n', bindings.Values.Where(b => b.External).Select(b => $"    - ports:\n        - port: {b.TargetPort}\n          protocol: TCP"));
+            policies.Add($$$"""
+                {{- if .Values.{{{KubernetesExpressions.ValuesKey(service)}}}.inCluster }}
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                {{{Metadata($"{service}-ingress")}}}spec:
+                  podSelector:
+                    matchLabels:
+                      {{{SelectorLabels(service, 6)}}}
+                  policyTypes:
+                    - Ingress
+                  ingress:
+                    - from:
+                {{{from}}}
+                      ports:
+                {{{ports}}}
+                {{{published}}}
+                {{- end }}
+                """);
+        }
+
+        foreach (var (name, _) in resources.Where(r => r.Value is { Type: "dockerfile.v0", Deployment.RunsToCompletion: false } && IsExternal(r.Value)))
+        {
+            policies.Add($$$"""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                {{{Metadata($"{name}-ingress")}}}spec:
+                  podSelector:
+                    matchLabels:
+                      {{{SelectorLabels(name, 6)}}}
+                  policyTypes:
+                    - Ingress
+                  ingress:
+                    - ports:
+                        - port: {{{AspireManifest.ProjectContainerPort}}}
+                          protocol: TCP
+                """);
+        }
+
+        return $"{Header}\n{{{{- if .Values.networkPolicies.enabled }}}}\n{string.Join("\n---\n", policies)}\n{{{{- end }}}}\n";
+    }
 
     static string Labels(string name, int indent) =>
         $"{{{{- include \"uploads.labels\" (dict \"name\" \"{name}\" \"root\" $) | nindent {indent} }}}}";

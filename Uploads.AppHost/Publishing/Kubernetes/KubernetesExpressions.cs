@@ -19,13 +19,7 @@ public sealed class KubernetesExpressions(IReadOnlyDictionary<string, ManifestRe
     }
 
     /// <summary>The container resources behind a value: <c>{uploads.connectionString}</c> → <c>postgres</c>.</summary>
-    public IEnumerable<string> ContainersBehind(string text) =>
-        ManifestExpressions.References(text).SelectMany(reference => resources[reference.Resource] switch
-        {
-            { Type: "container.v0" } => [reference.Resource],
-            { ConnectionString: { } connectionString } => ContainersBehind(connectionString),
-            _ => [],
-        }).Distinct();
+    public IEnumerable<string> ContainersBehind(string text) => ManifestConnections.ContainersBehind(text, resources);
 
     public bool IsSecretParameter(string name) =>
         resources.TryGetValue(name, out var resource) && resource.Type == "parameter.v0" && resource.Inputs!["value"].Secret;
