@@ -144,9 +144,9 @@ public sealed class FileRecord : IListedNewestFirst
     /// <summary>Records that the upload key was emptied after the file settled and its URLs expired: not a transition.</summary>
     public void RecordUploadKeyCleared(DateTimeOffset now)
     {
-        if (Status == FileStatus.Pending)
+        if (!FileStateMachine.IsTerminal(Status))
         {
-            throw new InvalidOperationException($"File {Id} is PENDING: its upload key is its client's until its window closes.");
+            throw new InvalidOperationException($"File {Id} is {Status}: its upload key holds its bytes until they are sealed and the file settles.");
         }
 
         UploadKeyClearedAt = Stored(now);

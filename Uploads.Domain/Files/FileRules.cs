@@ -26,11 +26,13 @@ public static class FileRules
         file.Status == FileStatus.Pending && file.UploadExpiresAt < cutoff);
 
     /// <summary>
-    /// The file left PENDING, its upload URLs expired before this time (nothing more can arrive through them), and its
-    /// upload key was not emptied since: bytes posted again with a still-valid URL after the seal may be lying there.
+    /// The file settled (SYNCED, FAILED or EXPIRED: never one still waiting for its sync, whose bytes are at the upload
+    /// key until the worker seals them), its upload URLs expired before this time (nothing more can arrive through
+    /// them), and its upload key was not emptied since: bytes posted again with a still-valid URL may be lying there.
     /// </summary>
     public static readonly FileRule<DateTimeOffset> UploadKeyUnclearedAfterExpiryBefore = new((file, cutoff) =>
-        file.Status != FileStatus.Pending && file.UploadKeyClearedAt == null && file.UploadExpiresAt < cutoff);
+        (file.Status == FileStatus.Synced || file.Status == FileStatus.Failed || file.Status == FileStatus.Expired)
+        && file.UploadKeyClearedAt == null && file.UploadExpiresAt < cutoff);
 
     /// <summary>A worker may make the file's derivatives at this time: they wait, or their holder's lease ran out.</summary>
     public static readonly FileRule<DateTimeOffset> DerivativesClaimableAt = new((file, now) =>

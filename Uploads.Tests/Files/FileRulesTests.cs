@@ -81,6 +81,36 @@ public sealed class FileRulesTests
         Assert.Equal(closed, Filtered(FileRules.UploadWindowClosedBefore, file, Now - grace));
     }
 
+    /// <summary>
+    /// Only a settled file's upload key is emptied: an UPLOADED or SYNCING file's bytes are at its upload key until the
+    /// worker seals them, however long after its URLs expired that is. Seen failing in a full run when the rule said
+    /// "not PENDING": a 2 GB file waiting for its sync lost its bytes and ended OBJECT_MISSING.
+    /// </summary>
+    [Fact]
+    public void Only_a_settled_file_whose_urls_expired_has_its_upload_key_emptied_and_only_once()
+    {
+        var cutoff = Now.AddHours(1);
+        var uploaded = Pending();
+        uploaded.MarkUploaded(10, Now);
+        var syncing = Syncing(Guid.NewGuid(), Now.AddMinutes(1));
+        var synced = Syncing(Guid.NewGuid(), Now.AddMinutes(1));
+        synced.MarkSynced(new string('a', 64), Now);
+        var expired = Pending();
+        expired.MarkExpired(Now);
+        var cleared = Syncing(Guid.NewGuid(), Now.AddMinutes(1));
+        cleared.MarkFailed("HASH_MISMATCH", Now);
+        cleared.RecordUploadKeyCleared(Now);
+
+        Assert.False(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, Pending(), cutoff));
+        Assert.False(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, uploaded, cutoff));
+        Assert.False(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, syncing, cutoff));
+        Assert.True(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, synced, cutoff));
+        Assert.True(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, expired, cutoff));
+        Assert.False(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, synced, Now));
+        Assert.False(Filtered(FileRules.UploadKeyUnclearedAfterExpiryBefore, cleared, cutoff));
+        Assert.Throws<InvalidOperationException>(() => uploaded.RecordUploadKeyCleared(Now));
+    }
+
     [Fact]
     public void A_filter_carries_its_argument_as_a_captured_value_not_a_literal()
     {

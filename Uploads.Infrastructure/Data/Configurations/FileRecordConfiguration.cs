@@ -74,7 +74,7 @@ sealed class FileRecordConfiguration : IEntityTypeConfiguration<FileRecord>
         // The reconciler's look for settled files whose upload key it has not emptied yet: a handful at any time, so the
         // index holds only those (FileRules.UploadKeyUnclearedAfterExpiryBefore is the rule; this only keeps it cheap).
         file.HasIndex(f => f.UploadExpiresAt)
-            .HasFilter("upload_key_cleared_at IS NULL AND status <> 'PENDING'")
+            .HasFilter("upload_key_cleared_at IS NULL AND status IN ('SYNCED', 'FAILED', 'EXPIRED')")
             .HasDatabaseName("ix_files_upload_key_uncleared");
 
         file.HasMany(f => f.History)

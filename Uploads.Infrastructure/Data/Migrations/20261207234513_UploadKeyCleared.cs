@@ -21,7 +21,7 @@ namespace Uploads.Infrastructure.Data.Migrations
                 name: "ix_files_upload_key_uncleared",
                 table: "files",
                 column: "upload_expires_at",
-                filter: "upload_key_cleared_at IS NULL AND status <> 'PENDING'");
+                filter: "upload_key_cleared_at IS NULL AND status IN ('SYNCED', 'FAILED', 'EXPIRED')");
         }
 
         /// <inheritdoc />

@@ -291,7 +291,7 @@ namespace Uploads.Infrastructure.Data.Migrations
 
                     b.HasIndex("UploadExpiresAt")
                         .HasDatabaseName("ix_files_upload_key_uncleared")
-                        .HasFilter("upload_key_cleared_at IS NULL AND status <> 'PENDING'");
+                        .HasFilter("upload_key_cleared_at IS NULL AND status IN ('SYNCED', 'FAILED', 'EXPIRED')");
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_files_status_updated_at");
