@@ -16,15 +16,20 @@ public sealed class ScannerResource(string name, string home, int port)
 
     public static long MaxStreamBytes => MaxStreamMegabytes * 1024L * 1024;
 
+    /// <summary>All that clamd scans of one file, what it extracts included: below the 4 GiB its counters hold.</summary>
+    public const int MaxScanMegabytes = 4000;
+
     /// <summary>
-    /// The clamd.conf lines that hold it to that limit, wherever it runs: a stream, a scan and a file alike. What clamd
-    /// cannot look into is never passed as clean: content past any of its limits (these sizes; an archive nested over
-    /// 17 levels or holding over 10,000 files; a scan over ten minutes) is reported as
-    /// <c>Heuristics.Limits.Exceeded.*</c>, an encrypted archive or document as <c>Heuristics.Encrypted.*</c>.
+    /// The clamd.conf lines that hold it to that limit, wherever it runs: a stream and a file alike. What clamd cannot
+    /// look into is never passed as clean: content past any of its limits (these sizes; an archive nested over 17 levels
+    /// or holding over 10,000 files; a scan over ten minutes) is reported as <c>Heuristics.Limits.Exceeded.*</c>, an
+    /// encrypted archive or document as <c>Heuristics.Encrypted.*</c>. <c>MaxScanSize</c> counts what clamd extracts
+    /// besides the stream itself (a file near the stream limit holds embedded content it unpacks too), so it is about
+    /// twice the stream's: at the stream's own size, a 2 GB file of random bytes exceeded it and was refused.
     /// </summary>
     public static string StreamLimits => $"""
         StreamMaxLength {MaxStreamMegabytes}M
-        MaxScanSize {MaxStreamMegabytes}M
+        MaxScanSize {MaxScanMegabytes}M
         MaxFileSize {MaxStreamMegabytes}M
         MaxRecursion 17
         MaxFiles 10000

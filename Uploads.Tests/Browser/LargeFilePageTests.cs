@@ -60,7 +60,10 @@ public sealed class LargeFilePageTests(UploadsStack stack, ITestOutputHelper out
         Assert.Equal(4, received.MaxInFlight);
         // Bounded: the page hashes 8 MiB at a time and sends parts as slices of the file; the worker streams through pooled buffers.
         Assert.True(growth < 300 * MiB, $"The tab grew by {growth / MiB} MiB while uploading 2 GB.");
-        Assert.True(workerGrowth < 48 * MiB, $"A worker grew by {workerGrowth / MiB} MiB while syncing 2 GB.");
+        // 64 MiB, 3 % of the file: with clamd looking into everything it can unpack (MaxScanSize above the stream's),
+        // the sync of 2 GB of random bytes takes longer and the worker's peak grew by 50–51 MiB in two runs, against
+        // under 48 before; what would grow with the file is gigabytes.
+        Assert.True(workerGrowth < 64 * MiB, $"A worker grew by {workerGrowth / MiB} MiB while syncing 2 GB.");
     }
 
     [Fact]
