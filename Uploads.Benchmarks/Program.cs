@@ -4,14 +4,16 @@ using Uploads.Benchmarks.Scenarios;
 
 // dotnet run --project Uploads.Benchmarks -- [all|presign|pipeline|bigfile|cli|thumbnails|peer|ceilings]... [--quick] [--json PATH] [--api URL --token TOKEN]
 // dotnet run --project Uploads.Benchmarks -- chaos [--quick] [--json PATH]   (alone, on a local stack with fault proxies)
+// dotnet run --project Uploads.Benchmarks -- soak [--quick] [--json PATH]    (alone, on a local stack of two APIs and three workers)
 var scenarios = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).DefaultIfEmpty("all").ToHashSet();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 bool Runs(string scenario) => scenarios.Contains("all") || scenarios.Contains(scenario);
 var settings = new Settings(Quick: args.Contains("--quick"));
 var chaos = scenarios.Contains("chaos");
-if (chaos && (scenarios.Count > 1 || Option("--api") is not null))
+var soak = scenarios.Contains("soak");
+if ((chaos || soak) && (scenarios.Count > 1 || Option("--api") is not null))
 {
-    AnsiConsole.MarkupLine("[red]chaos runs alone, on a local stack it starts with fault proxies.[/]");
+    AnsiConsole.MarkupLine("[red]chaos and soak each run alone, on a local stack they start (chaos with fault proxies, soak scaled out).[/]");
     return 2;
 }
 
@@ -29,7 +31,7 @@ void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
 
 await using var target = Option("--api") is { } api
     ? Target.Remote(new Uri(api), Option("--token") ?? throw new ArgumentException("--api needs --token (see: dotnet run --project Uploads.AppHost -- token)."))
-    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(CancellationToken.None, forFaults: chaos));
+    : await AnsiConsole.Status().StartAsync("Starting an isolated stack through the AppHost…", _ => Target.StartLocalAsync(CancellationToken.None, forFaults: chaos, scaledOut: soak));
 
 var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress =>
 {
@@ -73,6 +75,18 @@ var running = AnsiConsole.Progress().AutoClear(false).StartAsync(async progress 
             });
         }
 
+        return;
+    }
+
+    if (soak)
+    {
+        await Scenario("soak", async cancellationToken =>
+        {
+            var replicas = Task($"soak: {settings.SoakFiles:N0} files through two APIs and three workers");
+            var replicaRun = await Soak.ReplicasAsync(target, settings.SoakFiles, d => Update(replicas, d), cancellationToken);
+            var page = Task($"soak: {settings.SoakPageBytes / 1e9:N1} GB from the upload page in Chromium");
+            report.Soak = new(replicaRun, await Soak.PageAsync(target, settings.SoakPageBytes, d => Update(page, d), cancellationToken));
+        });
         return;
     }
 

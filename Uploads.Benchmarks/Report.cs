@@ -14,12 +14,15 @@ public sealed class Report
     public ThumbnailFigures? Thumbnails { get; set; }
     public PeerFigures? Peer { get; set; }
     public List<Scenarios.ChaosRun>? Chaos { get; set; }
+    public SoakFigures? Soak { get; set; }
     public CeilingFigures Ceilings { get; } = new();
 
     /// <summary>Scenarios that failed or did not finish within their bound, with the step they were at.</summary>
     public List<ScenarioFailure> Failures { get; } = [];
 
     public sealed record ScenarioFailure(string Scenario, string Reason);
+
+    public sealed record SoakFigures(Scenarios.ReplicaSoak Replicas, Scenarios.PageSoak Page);
 
     /// <param name="RequestsPerS">At saturation, median of the runs; the latencies are the median run's.</param>
     public sealed record PresignFigures(
@@ -157,6 +160,20 @@ public sealed class Report
                 $"{thumbnails.RatioToScanner:P0} of it: the scan bounds the sync of pictures");
             table.AddRow("", "worker peak working set while making them", $"{thumbnails.WorkerPeakMb:N0} MB", "target ≤ 200 MB");
             table.AddRow("", "of which private (anonymous) / file-backed, sampled", $"{thumbnails.WorkerPrivateMb:N0} / {thumbnails.WorkerFileBackedMb:N0} MB", "");
+        }
+
+        if (Soak is { } soak)
+        {
+            var (replicas, page) = (soak.Replicas, soak.Page);
+            table.AddRow("soak", $"{replicas.Files:N0} files through two APIs and three workers, SYNCED files/s", $"{replicas.FilesPerSecond:N1}",
+                $"{replicas.Synced:N0} SYNCED · {replicas.NotSynced} not (target 0) · {replicas.SyncedTwice} SYNCED twice (target 0)");
+            table.AddRow("", $"{page.Megabytes:N0} MiB from the upload page to {Markup.Escape(page.Status)}, MB/s", $"{page.MegabytesPerSecond:N1}",
+                $"{page.Seconds:N0} s · digest {(page.DigestMatches ? "matches" : "[red]differs[/]")}");
+            table.AddRow("", "a worker's peak resident memory, growth during the page's file", $"{page.WorkerGrowthMegabytes:N0} MiB", "target < 64 MiB");
+            AddFailures(table);
+            table.Title = new TableTitle("soak: the runs too long for the test suite");
+            AnsiConsole.Write(table);
+            return;
         }
 
         if (Chaos is { Count: > 0 } runs)

@@ -25,6 +25,9 @@ public sealed class Target : IAsyncDisposable
     /// <summary>The local stack's resources; null against a running API (then storage and memory figures are not measured).</summary>
     public StackResources? Resources => stack?.Resources;
 
+    /// <summary>The upload page as a browser reaches it on the local stack (Aspire's proxy in front of the APIs); null against a running API.</summary>
+    public string? PageUrl => stack is null ? null : $"http://localhost:{stack.Ports["api"]}";
+
     /// <summary>The proxies between the services and their backing services, when the stack was started for faults.</summary>
     public FaultProxies? Proxies => stack?.Proxies;
 
@@ -41,11 +44,12 @@ public sealed class Target : IAsyncDisposable
 
     /// <summary>
     /// Starts an isolated stack. <paramref name="forFaults"/> puts fault proxies in front of the backing services, runs two
-    /// workers and the test suite's fast recovery settings (seconds, not minutes), for the <c>chaos</c> scenario.
+    /// workers and the test suite's fast recovery settings (seconds, not minutes), for the <c>chaos</c> scenario;
+    /// <paramref name="scaledOut"/> runs two APIs and three workers, as the test suite's stack, for the <c>soak</c> scenario.
     /// </summary>
-    public static async Task<Target> StartLocalAsync(CancellationToken cancellationToken, bool forFaults = false)
+    public static async Task<Target> StartLocalAsync(CancellationToken cancellationToken, bool forFaults = false, bool scaledOut = false)
     {
-        var stack = await LocalStack.StartAsync(apiReplicas: 1, workerReplicas: forFaults ? 2 : 1, withFaultProxies: forFaults, (projects, _) =>
+        var stack = await LocalStack.StartAsync(apiReplicas: scaledOut ? 2 : 1, workerReplicas: scaledOut ? 3 : forFaults ? 2 : 1, withFaultProxies: forFaults, (projects, _) =>
         {
             if (forFaults)
             {

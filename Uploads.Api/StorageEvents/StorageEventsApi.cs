@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,6 +10,7 @@ using Uploads.Api.Security;
 using Uploads.Api.Uploads;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Storage;
+using Uploads.Infrastructure.Telemetry;
 using static Uploads.Api.Problems.ApiProblemsExtensions;
 
 namespace Uploads.Api.StorageEvents;
@@ -69,6 +71,12 @@ public static class StorageEventsApi
         }
 
         var uploads = records.Select(record => UploadOf(record, storage.Value.Bucket)).OfType<(string Tenant, ConfirmedUpload Upload)>().ToList();
+        if (uploads is [var (_, only)])
+        {
+            // Which file an event was about, on its request's span, whether or not it moved the file.
+            Activity.Current?.SetTag(UploadsTracing.FileIdTag, only.FileId);
+        }
+
         var confirmed = 0;
         foreach (var tenant in uploads.GroupBy(u => u.Tenant))
         {

@@ -39,6 +39,10 @@ public sealed record Settings(bool Quick)
     public long BigFileBytes => Quick ? 256L * 1024 * 1024 : 1024L * 1024 * 1024;
     public int CeilingBytes => Quick ? 256 * 1024 * 1024 : 1024 * 1024 * 1024;
 
+    /// <summary>The soak scenario's files through the replicas, and the size of the file it uploads from the page (just under the scanner's 2047 MiB).</summary>
+    public int SoakFiles => Quick ? 200 : 1000;
+    public long SoakPageBytes => Quick ? 256L * 1024 * 1024 : 2_000_000_000;
+
     /// <summary>Runs of a scenario that repeats (chaos): the report gives the median and the range.</summary>
     public int Repeats => Quick ? 1 : 3;
 
@@ -48,7 +52,7 @@ public sealed record Settings(bool Quick)
     /// </summary>
     public TimeSpan Bound(string scenario) => TimeSpan.FromMinutes(scenario switch
     {
-        "cli" => 30,
+        "cli" or "soak" => 30,
         "pipeline" or "bigfile" or "thumbnails" or "chaos" => 15,
         _ => 10,
     });

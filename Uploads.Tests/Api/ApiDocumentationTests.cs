@@ -6,7 +6,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Api;
 
 /// <summary><c>docs/api.md</c> documents exactly the operations the running API's OpenAPI document describes.</summary>
-[Collection(StackCollection.Name)]
 public sealed partial class ApiDocumentationTests(UploadsStack stack)
 {
     [Fact]

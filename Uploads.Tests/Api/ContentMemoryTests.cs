@@ -5,7 +5,7 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
 
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class ContentMemoryTests(UploadsStack stack)
 {
     const long MiB = 1024 * 1024;

@@ -7,7 +7,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
 
-[Collection(StackCollection.Name)]
 public sealed class ContentTests(UploadsStack stack)
 {
     [Fact]

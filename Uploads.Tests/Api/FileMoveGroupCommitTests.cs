@@ -10,14 +10,13 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Api;
 
 /// <summary>The group commit of confirmed files' moves (<see cref="FileMoveGroupCommit"/>): one caller's problem is its own.</summary>
-[Collection(StackCollection.Name)]
 public sealed class FileMoveGroupCommitTests(UploadsStack stack) : IAsyncLifetime
 {
     const string Tenant = "move-group";
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public Task DisposeAsync() => stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));
+    public async ValueTask DisposeAsync() => await stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));
 
     [Fact]
     public async Task A_group_whose_write_fails_writes_each_move_alone_and_fails_only_the_caller_whose_move_is_refused()

@@ -10,7 +10,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Api;
 
 /// <summary>The group commit of upload requests (<see cref="PendingFileGroupCommit"/>): many callers, one write, no URL without a record.</summary>
-[Collection(StackCollection.Name)]
 public sealed class GroupCommitTests(UploadsStack stack)
 {
     const string RefusedPrefix = "refused-by-test-";

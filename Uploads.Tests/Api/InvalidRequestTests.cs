@@ -8,7 +8,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
 
-[Collection(StackCollection.Name)]
 public sealed class InvalidRequestTests(UploadsStack stack)
 {
     public static TheoryData<string, string, int, string, string?> Requests => new()
@@ -72,10 +71,13 @@ public sealed class InvalidRequestTests(UploadsStack stack)
     public async Task Invalid_input_gets_a_problem_with_code_and_trace_and_changes_nothing(
         string endpoint, string body, int status, string code, string? field)
     {
-        var filesBefore = await stack.CountAsync("SELECT count(*) FROM files");
-        var transitionsBefore = await stack.CountAsync("SELECT count(*) FROM file_transitions");
+        // A tenant of its own: what the request could have written is counted apart from the other tests running meanwhile.
+        var tenant = $"invalid-{Guid.NewGuid():N}"[..24];
+        var client = stack.ClientFor(tenant);
+        var filesBefore = await FilesOfAsync(tenant);
+        var transitionsBefore = await TransitionsOfAsync(tenant);
 
-        using var response = await stack.Client.Http.PostAsync($"/files/{endpoint}", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var response = await client.Http.PostAsync($"/files/{endpoint}", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(status, (int)response.StatusCode);
         var problem = await Problems.ReadAsync(response);
@@ -86,9 +88,14 @@ public sealed class InvalidRequestTests(UploadsStack stack)
         }
 
         Assert.True(response.Headers.Contains("traceparent"));
-        Assert.Equal(filesBefore, await stack.CountAsync("SELECT count(*) FROM files"));
-        Assert.Equal(transitionsBefore, await stack.CountAsync("SELECT count(*) FROM file_transitions"));
+        Assert.Equal(filesBefore, await FilesOfAsync(tenant));
+        Assert.Equal(transitionsBefore, await TransitionsOfAsync(tenant));
     }
+
+    Task<long> FilesOfAsync(string tenant) => stack.CountAsync("SELECT count(*) FROM files WHERE tenant_id = @tenant", ("tenant", tenant));
+
+    Task<long> TransitionsOfAsync(string tenant) => stack.CountAsync(
+        "SELECT count(*) FROM file_transitions t JOIN files f ON f.id = t.file_id WHERE f.tenant_id = @tenant", ("tenant", tenant));
 
     [Fact]
     public async Task A_body_that_is_not_json_gets_415_problem_details()

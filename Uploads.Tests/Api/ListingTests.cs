@@ -8,7 +8,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
 
-[Collection(StackCollection.Name)]
 public sealed class ListingTests(UploadsStack stack)
 {
     [Fact]

@@ -3,7 +3,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Api;
 
-[Collection(StackCollection.Name)]
 public sealed class OpenApiTests(UploadsStack stack)
 {
     [Fact]

@@ -9,7 +9,6 @@ namespace Uploads.Tests.Api;
 /// A file's content answers the same whether Redis serves it or storage does: every Range and conditional case gives
 /// the same status, headers and bytes from both paths.
 /// </summary>
-[Collection(StackCollection.Name)]
 public sealed class ReadParityTests(UploadsStack stack)
 {
     const int Length = 100_000;

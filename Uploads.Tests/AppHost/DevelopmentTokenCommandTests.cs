@@ -9,7 +9,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.AppHost;
 
 /// <summary>The API's command in Aspire's dashboard, run as the dashboard runs it (Aspire's resource commands).</summary>
-[Collection(StackCollection.Name)]
 public sealed partial class DevelopmentTokenCommandTests(UploadsStack stack)
 {
     [Fact]

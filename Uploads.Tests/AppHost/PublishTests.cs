@@ -22,7 +22,7 @@ public sealed partial class PublishTests : IAsyncLifetime
     YamlMappingNode compose = null!;
     string composeText = "";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -276,9 +276,9 @@ public sealed partial class PublishTests : IAsyncLifetime
     [GeneratedRegex("PASSWORD|SECRET|APIKEY|SIGNINGKEY|_AUTH$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretNamePattern();
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Directory.Delete(output, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }

@@ -81,6 +81,26 @@ public sealed partial class ArchitectureTests
         Assert.Empty(restated);
     }
 
+    /// <summary>The patterns above find what they look for: without this, a pattern that matches nothing passes every check.</summary>
+    [Theory]
+    [InlineData("if (file.SyncLeaseExpiresAt <= now)", true)]
+    [InlineData("Where(f => now > f.UploadExpiresAt)", true)]
+    [InlineData("f.SyncClaim == claim", true)]
+    [InlineData("file.SyncLeaseExpiresAt = now.Add(lease);", false)]
+    [InlineData("f => f.UploadExpiresAt", false)]
+    public void The_rule_comparison_pattern_finds_comparisons_and_only_them(string code, bool found) =>
+        Assert.Equal(found, RuleComparison().IsMatch(code));
+
+    [Fact]
+    public void The_type_and_folder_patterns_find_what_they_look_for()
+    {
+        Assert.Equal(["Outer", "Record"], TopLevelType().Matches("public sealed class Outer\n{\n    sealed class Nested { }\n}\npublic sealed record Record(int A);\n")
+            .Select(m => m.Groups["name"].Value));
+        Assert.Matches($@"\bUploads\.AppHost\.Tokens\b", "using Uploads.AppHost.Tokens;");
+        Assert.NotEmpty(SourcesUnder(Path.Combine("Uploads.AppHost", "Resources")));
+        Assert.NotEmpty(SourcesUnder("Uploads.Infrastructure"));
+    }
+
     /// <summary>A type declared at the start of a line: top level (nested types are indented).</summary>
     [GeneratedRegex(@"^(?:(?:public|internal|static|sealed|abstract|partial|readonly)\s+)*(?:class|record|interface|enum|struct)\s+(?<name>[A-Za-z0-9_]+)", RegexOptions.Multiline)]
     private static partial Regex TopLevelType();

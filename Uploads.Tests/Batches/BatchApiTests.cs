@@ -14,7 +14,6 @@ namespace Uploads.Tests.Batches;
 /// Batches through the API: one request records a batch and all its files, answers how to upload each (a single PUT or
 /// POST, parts, or nothing when deduplicated), and the batch's progress follows its files to the end.
 /// </summary>
-[Collection(StackCollection.Name)]
 public sealed class BatchApiTests(UploadsStack stack)
 {
     const long MiB = 1024 * 1024;

@@ -5,7 +5,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Browser;
 
 /// <summary>Aspire's dashboard in headless Chromium, against the running stack. It is a Blazor app: the tests wait for text.</summary>
-[Collection(StackCollection.Name)]
 public sealed class DashboardTests(UploadsStack stack)
 {
     /// <summary>Playwright's five seconds are too few for a Blazor page's first render on a loaded two-core machine.</summary>

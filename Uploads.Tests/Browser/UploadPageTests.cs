@@ -4,7 +4,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Browser;
 
 /// <summary>The upload page in headless Chromium (Debian's, driven by Playwright), against the real stack.</summary>
-[Collection(StackCollection.Name)]
 public sealed class UploadPageTests(UploadsStack stack)
 {
     [Fact]

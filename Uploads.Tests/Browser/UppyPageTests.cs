@@ -9,7 +9,7 @@ namespace Uploads.Tests.Browser;
 /// Uppy (Dashboard, <c>@uppy/aws-s3</c>, Golden Retriever, from npm) pointed at this API's Companion routes, in Chromium:
 /// a small file goes in one POST that storage's event confirms, a large one in parts; both become our files, SYNCED.
 /// </summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class UppyPageTests(UploadsStack stack)
 {
     [Fact]
@@ -22,15 +22,16 @@ public sealed class UppyPageTests(UploadsStack stack)
         var page = await browser.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
+        var folder = Directory.CreateTempSubdirectory("uploads-uppy-").FullName;
         stack.Proxies.StorageEvents.Set(FaultMode.Pass);
         try
         {
             await page.GotoAsync($"{stack.ApiUrl}/uppy/");
-            await page.Locator("input.uppy-Dashboard-input:not([webkitdirectory])").First.SetInputFilesAsync(new[]
-            {
-                new FilePayload { Name = "small.bin", MimeType = "application/octet-stream", Buffer = small },
-                new FilePayload { Name = "large.bin", MimeType = "application/octet-stream", Buffer = large },
-            });
+            // Picked from disk, as a user does: a buffer would cross Playwright's protocol as base64, 20 MiB at a crawl.
+            await File.WriteAllBytesAsync(Path.Combine(folder, "small.bin"), small);
+            await File.WriteAllBytesAsync(Path.Combine(folder, "large.bin"), large);
+            await page.Locator("input.uppy-Dashboard-input:not([webkitdirectory])").First.SetInputFilesAsync(
+                [Path.Combine(folder, "small.bin"), Path.Combine(folder, "large.bin")]);
             await page.Locator(".uppy-StatusBar-actionBtn--upload").ClickAsync();
 
             var rows = page.Locator("#files tbody tr");
@@ -55,6 +56,7 @@ public sealed class UppyPageTests(UploadsStack stack)
         finally
         {
             stack.Proxies.StorageEvents.Set(FaultMode.Refuse);
+            Directory.Delete(folder, recursive: true);
         }
     }
 }

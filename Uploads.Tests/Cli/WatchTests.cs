@@ -6,7 +6,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Cli;
 
 /// <summary><c>uploads watch</c>: a file is pushed once it stopped changing, and a changed file becomes a new version of its path.</summary>
-[Collection(StackCollection.Name)]
 public sealed class WatchTests(UploadsStack stack) : IDisposable
 {
     const string Tenant = "cli-watch";

@@ -8,18 +8,15 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Derivatives;
 
 /// <summary>Thumbnails and metadata made by the real worker with Debian's libvips, read back through the API.</summary>
-[Collection(StackCollection.Name)]
 public sealed class DerivativesTests(UploadsStack stack)
 {
-    static readonly TimeSpan DerivativesTimeout = TimeSpan.FromMinutes(2);
-
     [Fact]
     public async Task A_sideways_photo_gets_upright_thumbnails_without_EXIF_and_its_metadata()
     {
         var photo = await TestPictures.SidewaysPhotoAsync();
         var fileId = await stack.Client.UploadAndConfirmAsync(photo, "sideways.jpg");
 
-        var file = await WaitForDerivativesAsync(fileId);
+        var file = await stack.Client.WaitForDerivativesAsync(fileId);
         Assert.Equal(FileStatus.Synced, file.Status);
         Assert.Equal(new DerivativesView("ready", null), file.Derivatives);
         var metadata = file.Metadata!;
@@ -66,7 +63,7 @@ public sealed class DerivativesTests(UploadsStack stack)
     {
         var fileId = await stack.Client.UploadAndConfirmAsync(TestPictures.Pdf(pages: 3), "three-pages.pdf");
 
-        var file = await WaitForDerivativesAsync(fileId);
+        var file = await stack.Client.WaitForDerivativesAsync(fileId);
         Assert.Equal("ready", file.Derivatives.Status);
         Assert.Equal(("pdf", (int?)3, 595, 842), (file.Metadata!.Format, file.Metadata.Pages, file.Metadata.Width, file.Metadata.Height));
         var preview = file.Thumbnails.Single(t => t.Size == 800);
@@ -85,7 +82,7 @@ public sealed class DerivativesTests(UploadsStack stack)
         Assert.InRange(bomb.Length, 1, 1024 * 1024);
         var fileId = await stack.Client.UploadAndConfirmAsync(bomb, "bomb.png");
 
-        var file = await WaitForDerivativesAsync(fileId);
+        var file = await stack.Client.WaitForDerivativesAsync(fileId);
         Assert.Equal(FileStatus.Synced, file.Status);
         Assert.Equal("failed", file.Derivatives.Status);
         Assert.StartsWith("TOO_MANY_PIXELS: 50000 × 50000 pixels", file.Derivatives.Reason);
@@ -102,7 +99,7 @@ public sealed class DerivativesTests(UploadsStack stack)
     {
         var fileId = await stack.Client.UploadAndConfirmAsync(TestPictures.TruncatedPng(), "truncated.png");
 
-        var file = await WaitForDerivativesAsync(fileId);
+        var file = await stack.Client.WaitForDerivativesAsync(fileId);
         Assert.Equal(FileStatus.Synced, file.Status);
         Assert.Equal(new DerivativesView("failed", "UNREADABLE_CONTENT: the content is truncated or malformed"), file.Derivatives);
         Assert.Empty(file.Thumbnails);
@@ -130,41 +127,6 @@ public sealed class DerivativesTests(UploadsStack stack)
         using var response = await stack.Client.Http.GetAsync($"/files/{fileId}/thumbnails/{size}");
         Assert.Equal((HttpStatusCode.BadRequest, "VALIDATION_FAILED"), (response.StatusCode, (await Problems.ReadAsync(response)).Code));
     }
-
-    [Fact]
-    public async Task Workers_killed_while_making_thumbnails_come_back_and_the_derivatives_end_ready_once()
-    {
-        // 81 megapixels of PNG (no shrink-on-load): seconds of decoding, long enough to be caught mid-way.
-        var picture = TestPictures.GradientPng(9000, 9000, seed: Random.Shared.Next());
-        var fileId = await stack.Client.UploadAndConfirmAsync(picture, "large.png");
-        await Eventually.TrueAsync(
-            async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)) == 1,
-            "a worker to take the derivatives", DerivativesTimeout);
-        await stack.KillAsync(stack.Resources.Workers);
-
-        Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)));
-        await stack.StartAsync(stack.Resources.Workers);
-
-        var file = await WaitForDerivativesAsync(fileId);
-        Assert.Equal(new DerivativesView("ready", null), file.Derivatives);
-        Assert.Equal((9000, 9000), (file.Metadata!.Width, file.Metadata.Height));
-        Assert.Equal(1, await stack.CountAsync(
-            "SELECT count(*) FROM derivatives_transitions WHERE file_id = @id AND status = 'READY'", ("id", fileId)));
-        Assert.Equal(1, await stack.CountAsync(
-            "SELECT count(*) FROM derivatives_transitions WHERE file_id = @id AND status = 'MAKING' AND reason = 'taken back after its lease ran out'", ("id", fileId)));
-        foreach (var link in file.Thumbnails)
-        {
-            using var thumbnail = Image.NewFromBuffer(await stack.Client.Http.GetByteArrayAsync(link.Url));
-            Assert.Equal((link.Size, link.Size), (thumbnail.Width, thumbnail.Height));
-        }
-    }
-
-    async Task<FileDetails> WaitForDerivativesAsync(Guid fileId) =>
-        await Eventually.MatchesAsync(
-            () => stack.Client.GetFileAsync(fileId),
-            file => FileStateMachine.IsTerminal(file.Status) && file.Derivatives.Status != "pending",
-            $"the derivatives of file {fileId}",
-            DerivativesTimeout);
 
     static void AssertColour(double[] expected, double[] actual)
     {

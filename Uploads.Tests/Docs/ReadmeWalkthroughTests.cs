@@ -5,7 +5,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Docs;
 
 /// <summary>The README's curl walk-through, run as written (bash, curl, jq) against the test stack.</summary>
-[Collection(StackCollection.Name)]
 public sealed partial class ReadmeWalkthroughTests(UploadsStack stack)
 {
     [Fact]

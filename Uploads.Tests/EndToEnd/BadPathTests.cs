@@ -11,7 +11,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;
 
-[Collection(StackCollection.Name)]
 public sealed class BadPathTests(UploadsStack stack)
 {
     [Fact]

@@ -14,7 +14,7 @@ namespace Uploads.Tests.EndToEnd;
 /// The S3 routes of Uppy Companion, called as <c>@uppy/aws-s3</c> calls them (paths, query, JSON names), against the real
 /// stack: every upload becomes one of our files, and storage's event confirms the ones Uppy never confirms.
 /// </summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class CompanionProtocolTests(UploadsStack stack)
 {
     const int MiB = 1024 * 1024;

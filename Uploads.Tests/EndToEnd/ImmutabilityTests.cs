@@ -10,7 +10,6 @@ namespace Uploads.Tests.EndToEnd;
 /// A signed URL stays valid until it expires, and s3rver (like S3 and MinIO) accepts what it writes. Once a file is
 /// confirmed, nothing such a URL writes changes what the file serves: the worker sealed a copy under a key no URL names.
 /// </summary>
-[Collection(StackCollection.Name)]
 public sealed class ImmutabilityTests(UploadsStack stack)
 {
     const int MiB = 1024 * 1024;
@@ -70,8 +69,13 @@ public sealed class ImmutabilityTests(UploadsStack stack)
         Assert.Equal(original, await stack.Client.Http.GetByteArrayAsync($"/files/{ticket.FileId}/content"));
     }
 
+    /// <summary>
+    /// The part URL is still signed after the file synced. s3rver takes the part even though its upload was completed
+    /// (S3 answers NoSuchUpload); completing the file again with that part's ETag completes nothing at storage (the
+    /// upload key stays empty) and moves nothing, and the file serves what it always did.
+    /// </summary>
     [Fact]
-    public async Task Putting_a_part_again_after_the_multipart_file_synced_changes_nothing_it_serves()
+    public async Task A_part_put_again_after_the_multipart_file_synced_is_refused_and_completing_again_changes_nothing_it_serves()
     {
         var original = UploadsClient.RandomBytes(6 * MiB);
         using var started = await stack.Client.PostJsonAsync("/files/multipart-upload",
@@ -85,18 +89,29 @@ public sealed class ImmutabilityTests(UploadsStack stack)
             etag = put.Headers.ETag!.Tag;
         }
 
-        using (var completed = await stack.Client.PostJsonAsync($"/files/{ticket.FileId}/complete-multipart",
-            new { parts = new[] { new { part_number = 1, etag } } }))
+        using (var completed = await CompleteAsync(ticket.FileId, etag))
         {
             Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
         }
 
         await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
 
-        // The part URL is still signed; whatever storage does with it, the file's object is another.
-        using (await Storage.PutAsync(part.Url, new ByteArrayContent(UploadsClient.RandomBytes(original.Length))))
+        var stray = UploadsClient.RandomBytes(original.Length);
+        string strayEtag;
+        using (var again = await Storage.PutAsync(part.Url, new ByteArrayContent(stray)))
         {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            strayEtag = again.Headers.ETag!.Tag;
         }
+
+        using (var completedAgain = await CompleteAsync(ticket.FileId, strayEtag))
+        {
+            Assert.Equal(HttpStatusCode.OK, completedAgain.StatusCode);
+        }
+
+        var uploadKey = ObjectKeys.UploadFor(UploadsStack.Tenant, ticket.FileId);
+        var nothing = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => stack.Storage.GetObjectMetadataAsync(UploadsStack.Bucket, uploadKey));
+        Assert.Equal(HttpStatusCode.NotFound, nothing.StatusCode);
 
         await stack.Redis.GetDatabase().KeyDeleteAsync(Uploads.Infrastructure.Caching.FileContentCache.KeyFor(ticket.FileId));
         using var read = await stack.Client.Http.GetAsync($"/files/{ticket.FileId}/content");
@@ -104,7 +119,13 @@ public sealed class ImmutabilityTests(UploadsStack stack)
         Assert.Equal($"\"{UploadsClient.Sha256Of(original)}\"", read.Headers.ETag?.Tag);
         var served = await read.Content.ReadAsByteArrayAsync();
         Assert.True(original.SequenceEqual(served), "the served bytes changed after SYNCED");
+        var file = await stack.Client.GetFileAsync(ticket.FileId);
+        Assert.Equal(FileStatus.Synced, file.Status);
+        Assert.Single(file.History, h => h.Status == FileStatus.Uploaded);
     }
+
+    Task<HttpResponseMessage> CompleteAsync(Guid fileId, string etag) =>
+        stack.Client.PostJsonAsync($"/files/{fileId}/complete-multipart", new { parts = new[] { new { part_number = 1, etag } } });
 
     [Fact]
     public async Task The_object_a_file_serves_is_one_no_upload_url_names()

@@ -10,7 +10,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;
 
-[Collection(StackCollection.Name)]
 public sealed class MultipartUploadTests(UploadsStack stack)
 {
     const long MiB = 1024 * 1024;

@@ -10,7 +10,7 @@ namespace Uploads.Tests.EndToEnd;
 /// test first checks that those two reads were the confirmation's. Seen failing with the confirmation's retries set to
 /// none: the client's confirmation answered <c>OBJECT_MISSING</c> and the event's file stayed PENDING.
 /// </summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class ObjectVisibilityTests(UploadsStack stack)
 {
     [Fact]

@@ -8,7 +8,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.EndToEnd;
 
-[Collection(StackCollection.Name)]
 public sealed class PipelineTests(UploadsStack stack)
 {
     [Theory]

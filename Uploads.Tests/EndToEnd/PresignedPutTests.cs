@@ -9,7 +9,6 @@ namespace Uploads.Tests.EndToEnd;
 /// Presigned PUT, for clients that send the file as the body and stores without form uploads (Cloudflare R2): the URL
 /// is signed for the exact length and content type, and confirmation checks what storage holds either way.
 /// </summary>
-[Collection(StackCollection.Name)]
 public sealed class PresignedPutTests(UploadsStack stack)
 {
     [Fact]

@@ -12,7 +12,7 @@ namespace Uploads.Tests.EndToEnd;
 /// confirm an upload nobody confirmed. The stack refuses the events (<see cref="FaultProxies.StorageEvents"/>) except
 /// while these tests let them through.
 /// </summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class StorageEventTests(UploadsStack stack)
 {
     static string Secret => UploadsStack.StorageEventsSecret;
@@ -29,7 +29,10 @@ public sealed class StorageEventTests(UploadsStack stack)
             var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
 
             Assert.Equal(UploadsClient.Sha256Of(content), synced.Sha256);
-            Assert.True(stack.Proxies.StorageEvents.Accepted > 0, stack.Proxies.StorageEvents.ToString());
+            // Nobody else confirmed it: the one confirmation on its history came from the event's request.
+            var uploaded = Assert.Single(synced.History, h => h.Status == FileStatus.Uploaded);
+            await Eventually.MatchesAsync(() => EventRequestsAsync(ticket.FileId), spans => spans.Any(span => span.TraceId == uploaded.TraceId),
+                $"the storage event that confirmed file {ticket.FileId} to be traced");
         }
         finally
         {
@@ -50,7 +53,9 @@ public sealed class StorageEventTests(UploadsStack stack)
             Assert.Null(confirmation.Results.Single().Error);
 
             var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
-            await Eventually.TrueAsync(() => Task.FromResult(stack.Proxies.StorageEvents.Accepted > 0), "the storage event to reach the API");
+            // Both confirmations reached the API for this file (the event's request names it on its span, moved or not),
+            // and the file moved once.
+            await Eventually.MatchesAsync(() => EventRequestsAsync(ticket.FileId), spans => spans.Count > 0, $"the storage event of file {ticket.FileId} to reach the API");
             Assert.Single(synced.History, h => h.Status == FileStatus.Uploaded);
             Assert.Single(synced.History, h => h.Status == FileStatus.Synced);
         }
@@ -200,4 +205,7 @@ public sealed class StorageEventTests(UploadsStack stack)
         await response.Content.LoadIntoBufferAsync();
         return response;
     }
+
+    /// <summary>The requests of storage events about the file, as the API traced them.</summary>
+    Task<IReadOnlyList<SpanView>> EventRequestsAsync(Guid fileId) => stack.Dashboard.SpansAsync("POST /storage/events", fileId.ToString());
 }

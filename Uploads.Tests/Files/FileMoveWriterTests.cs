@@ -7,14 +7,13 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Files;
 
 /// <summary><see cref="FileMoveWriter"/> against PostgreSQL: the one statement writes what EF Core's SaveChanges writes, or nothing; several go in one transaction.</summary>
-[Collection(StackCollection.Name)]
 public sealed class FileMoveWriterTests(UploadsStack stack) : IAsyncLifetime
 {
     const string Tenant = "move-writer";
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await stack.ExecuteAsync("DELETE FROM webhook_messages WHERE tenant_id = @tenant", ("tenant", Tenant));
         await stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));

@@ -8,14 +8,13 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Files;
 
 /// <summary><see cref="NewFileWriter"/> against PostgreSQL: the one statement writes what EF Core's SaveChanges writes, all or none.</summary>
-[Collection(StackCollection.Name)]
 public sealed class NewFileWriterTests(UploadsStack stack) : IAsyncLifetime
 {
     const string Tenant = "new-file-writer";
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));
+    public async ValueTask DisposeAsync() => await stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));
 
     [Fact]
     public async Task New_files_written_in_one_statement_have_the_same_rows_as_files_saved_by_SaveChanges()

@@ -58,7 +58,11 @@ public sealed class MetricsCollector : IAsyncDisposable
         return TypedResults.Bytes(new ExportMetricsServiceResponse().ToByteArray(), "application/x-protobuf");
     }
 
-    /// <summary>Keeps, per series, the point exported last: the SDK exports cumulative values, so the last is the total.</summary>
+    /// <summary>
+    /// Keeps, per series, the point exported last: the SDK exports cumulative values, so the last is the total. A process
+    /// started again (a test killed a worker) counts from zero under the same name with a new start time: its series are
+    /// kept beside the old ones, so a total never goes down.
+    /// </summary>
     void Add(IEnumerable<MetricView> exported)
     {
         lock (gate)
@@ -84,7 +88,7 @@ public sealed class MetricsCollector : IAsyncDisposable
         }
 
         static string SeriesKey(MetricPointView point) =>
-            string.Join(',', point.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"));
+            string.Join(',', point.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")) + $"@{point.StartTimeMs}";
     }
 
     static IEnumerable<MetricView> Read(ExportMetricsServiceRequest export) =>
@@ -100,7 +104,7 @@ public sealed class MetricsCollector : IAsyncDisposable
         Metric.DataOneofCase.Sum => [.. metric.Sum.DataPoints.Select(NumberPoint)],
         Metric.DataOneofCase.Gauge => [.. metric.Gauge.DataPoints.Select(NumberPoint)],
         _ => [.. metric.Histogram.DataPoints.Select(point => new MetricPointView(
-            Attributes(point.Attributes), null, point.Count, point.HasSum ? point.Sum : null, point.TimeUnixNano / 1e6))],
+            Attributes(point.Attributes), null, point.Count, point.HasSum ? point.Sum : null, point.TimeUnixNano / 1e6, point.StartTimeUnixNano / 1e6))],
     };
 
     static MetricPointView NumberPoint(NumberDataPoint point) => new(
@@ -108,7 +112,8 @@ public sealed class MetricsCollector : IAsyncDisposable
         point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble,
         null,
         null,
-        point.TimeUnixNano / 1e6);
+        point.TimeUnixNano / 1e6,
+        point.StartTimeUnixNano / 1e6);
 
     /// <summary>The replica as Aspire names it: <c>service.name</c>, a dash, <c>service.instance.id</c> (<c>worker-kadkxyar</c>).</summary>
     static string InstanceName(OtlpResource? resource)
@@ -138,4 +143,4 @@ public sealed class MetricsCollector : IAsyncDisposable
 public sealed record MetricView(string Service, string Name, string Unit, IReadOnlyList<MetricPointView> Points);
 
 /// <summary>The latest value of one series: a sum or gauge's value, or a histogram's count and sum.</summary>
-public sealed record MetricPointView(IReadOnlyDictionary<string, string> Attributes, double? Value, ulong? Count, double? Sum, double TimeMs);
+public sealed record MetricPointView(IReadOnlyDictionary<string, string> Attributes, double? Value, ulong? Count, double? Sum, double TimeMs, double StartTimeMs);

@@ -98,6 +98,17 @@ public sealed class UploadsClient(HttpClient api)
         return (await response.Content.ReadFromJsonAsync<FileDetails>(Json))!;
     }
 
+    /// <summary>How long a picture's derivatives may take on this machine, from confirmation: decoding and scanning included.</summary>
+    public static readonly TimeSpan DerivativesTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Waits until the file settled and its derivatives are no longer pending (ready, failed, or none to make).</summary>
+    public Task<FileDetails> WaitForDerivativesAsync(Guid fileId) =>
+        Eventually.MatchesAsync(
+            () => GetFileAsync(fileId),
+            file => FileStateMachine.IsTerminal(file.Status) && file.Derivatives.Status != "pending",
+            $"the derivatives of file {fileId}",
+            DerivativesTimeout);
+
     /// <summary>Waits until the file reaches a terminal state, or <paramref name="expected"/>, and returns it.</summary>
     public Task<FileDetails> WaitForStatusAsync(Guid fileId, FileStatus expected, TimeSpan? timeout = null) =>
         Eventually.MatchesAsync(

@@ -19,9 +19,9 @@ using Uploads.Infrastructure.Storage;
 namespace Uploads.Tests.Fixtures;
 
 /// <summary>
-/// The whole system, started once per test collection by Aspire's testing builder from <c>Uploads.AppHost</c>: real
+/// The whole system, started once for the test run by Aspire's testing builder from <c>Uploads.AppHost</c>: real
 /// PostgreSQL, s3rver, Redis, RabbitMQ, clamd, two APIs and three workers, in a temporary folder on free ports, so it
-/// can run beside <c>./run.sh</c>. A missing service makes every test of the collection fail; nothing is skipped.
+/// can run beside <c>./run.sh</c>. A missing service makes every test that uses the stack fail; nothing is skipped.
 /// </summary>
 public sealed class UploadsStack : IAsyncLifetime
 {
@@ -76,7 +76,7 @@ public sealed class UploadsStack : IAsyncLifetime
     public FaultProxy BrokerProxy => Proxies.Broker;
     public FaultProxy CacheProxy => Proxies.Cache;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         metrics = await MetricsCollector.StartAsync(FreePorts.Next());
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -187,7 +187,8 @@ public sealed class UploadsStack : IAsyncLifetime
     /// </summary>
     public async Task<IAsyncDisposable> RefuseInsertsAsync(string table, string condition)
     {
-        var name = $"refuse_test_inserts_{table}";
+        // A name of its own: tests running side by side each refuse their own rows.
+        var name = $"refuse_test_inserts_{table}_{Guid.NewGuid():N}";
         await ExecuteAsync($"""
             CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -197,6 +198,19 @@ public sealed class UploadsStack : IAsyncLifetime
             CREATE OR REPLACE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {name}();
             """);
         return new Refusal(this, $"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}();");
+    }
+
+    /// <summary>
+    /// Until disposed, the test holds the reconciler's cluster lock: every worker's reconciler stands by, so what happens
+    /// meanwhile is the doing of something else (a redelivery, a confirmation, a release).
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldReconcilerAsync()
+    {
+        var holder = OpenDatabase();
+        await using var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", holder);
+        take.Parameters.AddWithValue("key", (long)ClusterLock.Reconciler);
+        await take.ExecuteNonQueryAsync();
+        return holder;
     }
 
     sealed class Refusal(UploadsStack stack, string undo) : IAsyncDisposable
@@ -271,7 +285,7 @@ public sealed class UploadsStack : IAsyncLifetime
         return command;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Redis?.Dispose();
         Storage?.Dispose();
@@ -288,8 +302,13 @@ public sealed class UploadsStack : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class StackCollection : ICollectionFixture<UploadsStack>
+/// <summary>
+/// The tests that change what the whole stack does while they run (stop, kill or slow a part of it, let storage events
+/// through, refuse parts, hold the reconciler off) or measure the whole stack (its metrics' totals, a process's memory):
+/// one after another, once every other test has finished. Every other class runs beside the others on the same stack.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ExclusiveCollection
 {
-    public const string Name = "stack";
+    public const string Name = "exclusive";
 }

@@ -80,10 +80,14 @@ public sealed partial class HelmChartTests(RenderedChart chart) : IClassFixture<
     [MemberData(nameof(Renderings))]
     public void Every_container_is_pinned_probed_limited_and_unprivileged(string rendering)
     {
-        foreach (var workload in Objects(Rendered(rendering)).Where(o => Workloads.Contains(Kind(o))))
+        // The checks below run per workload and per container: none rendered would pass them all.
+        var workloads = Objects(Rendered(rendering)).Where(o => Workloads.Contains(Kind(o))).ToList();
+        Assert.Contains(workloads, w => Name(w) == "api");
+        foreach (var workload in workloads)
         {
             var pod = PodSpec(workload);
             var where = $"{Kind(workload)} {Name(workload)}";
+            Assert.NotEmpty(Containers(pod));
             Assert.True((bool?)pod["securityContext"]?["runAsNonRoot"] == true, $"{where}: the pod may run as root");
             Assert.NotEqual(0, (int?)pod["securityContext"]?["runAsUser"]);
             Assert.False((bool?)pod["automountServiceAccountToken"] ?? true, $"{where}: mounts a service account token it does not use");
@@ -221,6 +225,8 @@ public sealed partial class HelmChartTests(RenderedChart chart) : IClassFixture<
         secrets.UnionWith(RenderedChart.ExternalServices.Select(s => $"{s}-connection"));
         var configMaps = objects.Where(o => Kind(o) == "ConfigMap").Select(Name).ToHashSet();
         var services = objects.Where(o => Kind(o) == "Service").ToDictionary(Name);
+        Assert.Contains("api", services.Keys);
+        Assert.Contains(objects, o => Kind(o) == "Deployment" && Name(o) == "worker");
 
         foreach (var workload in objects.Where(o => Workloads.Contains(Kind(o))))
         {
@@ -332,7 +338,9 @@ public sealed partial class HelmChartTests(RenderedChart chart) : IClassFixture<
         foreach (var name in new[] { "api", "worker" })
         {
             var container = PodSpec(Single(objects, "Deployment", name))["containers"]![0]!;
-            foreach (var variable in container["env"]!.AsArray().Where(v => ((string)v!["name"]!).StartsWith("ConnectionStrings__", StringComparison.Ordinal)))
+            var connectionStrings = container["env"]!.AsArray().Where(v => ((string)v!["name"]!).StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(connectionStrings);
+            foreach (var variable in connectionStrings)
             {
                 Assert.Null(variable!["value"]);
                 Assert.EndsWith("-connection", (string)variable["valueFrom"]!["secretKeyRef"]!["name"]!, StringComparison.Ordinal);

@@ -35,7 +35,7 @@ public sealed class RenderedChart : IAsyncLifetime
 
     public string HelmPath => Path.Combine(ValidatorDirectory, "node_modules", ".helm", "helm");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         Assert.True(Directory.Exists(Path.Combine(ValidatorDirectory, "node_modules")),
             $"The chart validator is not installed in {ValidatorDirectory}: ./test.sh installs it (npm ci).");
@@ -93,9 +93,9 @@ public sealed class RenderedChart : IAsyncLifetime
         return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Directory.Delete(ChartDirectory, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }

@@ -11,7 +11,7 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Recovery;
 
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class ConcurrencyTests(UploadsStack stack)
 {
     [Fact]
@@ -118,6 +118,7 @@ public sealed class ConcurrencyTests(UploadsStack stack)
         // The upload window closes: the test moves the clock of this record instead of waiting fifteen minutes.
         await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 minute' WHERE id = @id", ("id", ticket.FileId));
 
+        // The reconciler expires it (nothing else runs meanwhile: the tests of this collection run alone).
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Expired);
         var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, 100));
 
@@ -168,13 +169,18 @@ public sealed class ConcurrencyTests(UploadsStack stack)
         var content = UploadsClient.RandomBytes(100);
         var ticket = await stack.Client.RequestUploadAsync("late.bin", content.Length);
         await UploadsClient.UploadToStorageAsync(ticket, content);
-        // Closed long ago, and confirmed at once: the confirmation finds the window closed (or, should the reconciler be
-        // quicker, the file confirmed); either way bytes that arrived whole are kept and verified.
-        await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 hour' WHERE id = @id", ("id", ticket.FileId));
-
-        var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        ConfirmUploadsResponse confirmation;
+        // The reconciler held off: the confirmation, not the reconciler, finds the window closed long ago, and keeps the
+        // bytes that arrived whole.
+        await using (await stack.HoldReconcilerAsync())
+        {
+            await stack.ExecuteAsync("UPDATE files SET upload_expires_at = now() - interval '1 hour' WHERE id = @id", ("id", ticket.FileId));
+            confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
+        }
 
         Assert.Null(confirmation.Results.Single().Error);
-        Assert.Equal(UploadsClient.Sha256Of(content), (await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced)).Sha256);
+        var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced);
+        Assert.Equal(UploadsClient.Sha256Of(content), synced.Sha256);
+        Assert.Equal(confirmation.TraceId, Assert.Single(synced.History, h => h.Status == FileStatus.Uploaded).TraceId);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Uploads.Api.Reads;
 using Uploads.Api.Uploads;
 using Uploads.Domain.Files;
@@ -10,19 +11,20 @@ namespace Uploads.Tests.Recovery;
 /// proves that its fault met the work (the proxy refused or swallowed something, a sync was retried), then asserts the
 /// outcome; with the fault taken away, the first assertion fails.
 /// </summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class FailurePathTests(UploadsStack stack)
 {
     [Fact]
     public async Task Storage_down_during_a_sync_then_back_ends_SYNCED()
     {
         var content = UploadsClient.RandomBytes(5000);
+        var refusedBefore = stack.StorageProxy.Refused;
         var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
         try
         {
             var retried = await Eventually.MatchesAsync(
                 () => stack.Client.GetFileAsync(ticket.FileId),
-                file => stack.StorageProxy.Refused > 0 && file.History.Count(h => h.Status == FileStatus.Syncing) >= 2,
+                file => stack.StorageProxy.Refused > refusedBefore && file.History.Count(h => h.Status == FileStatus.Syncing) >= 2,
                 "a sync to meet the storage outage and be retried",
                 TimeSpan.FromMinutes(1));
             Assert.Equal(FileStatus.Syncing, retried.Status);
@@ -41,12 +43,13 @@ public sealed class FailurePathTests(UploadsStack stack)
     public async Task Storage_down_for_good_ends_FAILED_SYNC_FAILED_after_the_configured_deliveries()
     {
         var content = UploadsClient.RandomBytes(5000);
+        var refusedBefore = stack.StorageProxy.Refused;
         FileDetails failed;
         try
         {
             var ticket = await ConfirmedWhileWorkersCannotReachStorageAsync(content);
             failed = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Failed, TimeSpan.FromMinutes(4));
-            Assert.True(stack.StorageProxy.Refused > 0, stack.StorageProxy.ToString());
+            Assert.True(stack.StorageProxy.Refused > refusedBefore, stack.StorageProxy.ToString());
         }
         finally
         {
@@ -108,13 +111,15 @@ public sealed class FailurePathTests(UploadsStack stack)
         var content = UploadsClient.RandomBytes(3000);
         var ticket = await stack.Client.RequestUploadAsync("unannounced.bin", content.Length, UploadsClient.Sha256Of(content));
         await UploadsClient.UploadToStorageAsync(ticket, content);
+        var republishedBefore = await RepublishedAsync();
+        var swallowedBefore = stack.BrokerProxy.Swallowed;
         stack.BrokerProxy.Set(FaultMode.BlackHole);
         try
         {
             // Committed UPLOADED, then the publish waits on a broker that never answers (as if the API died before it).
             var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
             Assert.Equal(FileStatus.Uploaded, confirmation.Results.Single().Status);
-            Assert.True(stack.BrokerProxy.Swallowed > 0, stack.BrokerProxy.ToString());
+            Assert.True(stack.BrokerProxy.Swallowed > swallowedBefore, stack.BrokerProxy.ToString());
             Assert.Equal(FileStatus.Uploaded, (await stack.Client.GetFileAsync(ticket.FileId)).Status);
         }
         finally
@@ -124,6 +129,9 @@ public sealed class FailurePathTests(UploadsStack stack)
 
         var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
         Assert.Equal(FileStatus.Synced, synced.Status);
+        // The event the broker swallowed never came back: the reconciler republished the file (the tests of this
+        // collection run alone, so the difference is this file's).
+        await Eventually.TrueAsync(async () => await RepublishedAsync() > republishedBefore, "the reconciler's republish to be counted");
     }
 
     [Fact]
@@ -163,6 +171,45 @@ public sealed class FailurePathTests(UploadsStack stack)
     }
 
     /// <summary>
+    /// The API's connections to PostgreSQL are refused while a client confirms: after the database layer's retries
+    /// (three here) the answer is 503 with Retry-After and a problem, never a 500, and the file is left PENDING, so the
+    /// same confirmation once the database is back moves it and it syncs.
+    /// </summary>
+    [Fact]
+    public async Task A_confirmation_while_the_database_is_out_of_reach_is_answered_503_with_Retry_After_and_can_be_sent_again()
+    {
+        var content = UploadsClient.RandomBytes(1000);
+        var ticket = await stack.Client.RequestUploadAsync("unreachable.bin", content.Length, UploadsClient.Sha256Of(content));
+        await UploadsClient.UploadToStorageAsync(ticket, content);
+        var refusedBefore = stack.DatabaseProxy.Refused + stack.DatabaseProxy.Reset;
+        HttpResponseMessage answer;
+        stack.DatabaseProxy.Set(FaultMode.Refuse);
+        try
+        {
+            answer = await stack.Client.PostJsonAsync("/files/confirm-uploads", new { files = new[] { new { file_id = ticket.FileId, file_size = content.Length } } });
+        }
+        finally
+        {
+            stack.DatabaseProxy.Set(FaultMode.Pass);
+        }
+
+        using (answer)
+        {
+            Assert.True(stack.DatabaseProxy.Refused + stack.DatabaseProxy.Reset > refusedBefore, stack.DatabaseProxy.ToString());
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+            Assert.True(answer.Headers.RetryAfter is not null, "no Retry-After");
+            var problem = await Problems.ReadAsync(answer);
+            Assert.Equal("SERVICE_UNAVAILABLE", problem.Code);
+            Assert.False(string.IsNullOrEmpty(problem.TraceId));
+        }
+
+        Assert.Equal(FileStatus.Pending, (await UploadsClient.RetryWhileUnavailableAsync(() => stack.Client.GetFileAsync(ticket.FileId), TimeSpan.FromMinutes(1))).Status);
+        var again = await UploadsClient.RetryWhileUnavailableAsync(() => stack.Client.ConfirmAsync((ticket.FileId, content.Length)), TimeSpan.FromMinutes(1));
+        Assert.Null(again.Results.Single().Error);
+        Assert.Equal(UploadsClient.Sha256Of(content), (await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced)).Sha256);
+    }
+
+    /// <summary>
     /// Cuts the workers off from storage, then uploads and confirms a file (the API still reaches storage): the fault is in
     /// place before any sync of the file can begin. The caller lets storage through again.
     /// </summary>
@@ -174,5 +221,12 @@ public sealed class FailurePathTests(UploadsStack stack)
         var confirmation = await stack.Client.ConfirmAsync((ticket.FileId, content.Length));
         Assert.Equal(FileStatus.Uploaded, confirmation.Results.Single().Status);
         return ticket;
+    }
+
+    /// <summary>Files left UPLOADED that the workers' reconcilers republished, so far.</summary>
+    async Task<double> RepublishedAsync()
+    {
+        var metrics = await stack.Dashboard.SettledMetricsAsync(stack.Resources.Workers.Select(w => w.Name));
+        return stack.Resources.Workers.Sum(w => DashboardClient.Total(metrics, w.Name, "uploads.reconciler.repairs", ("repair", "republish_uploaded")));
     }
 }

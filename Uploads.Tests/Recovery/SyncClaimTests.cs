@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Uploads.Domain.Files;
 using Uploads.Infrastructure.Data;
 using Uploads.Tests.Fixtures;
@@ -12,15 +13,15 @@ namespace Uploads.Tests.Recovery;
 /// The worker's one-statement claim (<see cref="SyncLeases.ClaimAsync"/>), raced by two workers with pools of their own,
 /// and the renewals of the leases a worker has in hand.
 /// </summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
 {
     const string Tenant = "claim-race";
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     /// <summary>The files were never uploaded: left behind, a reconciler would one day sync them to FAILED.</summary>
-    public Task DisposeAsync() => stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));
+    public async ValueTask DisposeAsync() => await stack.ExecuteAsync("DELETE FROM files WHERE tenant_id = @tenant", ("tenant", Tenant));
 
     [Fact]
     public async Task Of_two_workers_claiming_the_same_files_at_once_exactly_one_wins_each_file_and_it_is_recorded_once()
@@ -30,7 +31,27 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var files = await UploadedFilesAsync(first, 30);
 
-        var races = await Task.WhenAll(files.Select(async id => (Id: id, Race: await RaceAsync(first, second, id, now))));
+        // The test holds every row's lock while both workers claim: each claim waits on it (seen in pg_locks), and once it
+        // is let go the two meet at the row at once, so the loser's claim judges the row again as the winner left it.
+        // Without the lock the claims could simply run one after the other.
+        Task<(Guid Id, (Guid[] Tokens, FileRecord?[] Claims) Race)[]> racing;
+        await using (var holder = stack.OpenDatabase())
+        {
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var lockRows = new NpgsqlCommand("SELECT id FROM files WHERE id = ANY(@ids) FOR UPDATE", holder, transaction))
+            {
+                lockRows.Parameters.AddWithValue("ids", files.ToArray());
+                await lockRows.ExecuteNonQueryAsync();
+            }
+
+            racing = Task.WhenAll(files.Select(async id => (Id: id, Race: await RaceAsync(first, second, id, now))));
+            await Eventually.TrueAsync(
+                async () => await stack.CountAsync("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype IN ('tuple', 'transactionid')") >= files.Count * 2,
+                "both workers' claims of every file to wait on the held rows");
+            await transaction.RollbackAsync();
+        }
+
+        var races = await racing;
 
         foreach (var (id, (tokens, claims)) in races)
         {

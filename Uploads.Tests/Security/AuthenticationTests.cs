@@ -9,7 +9,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Security;
 
-[Collection(StackCollection.Name)]
 public sealed class AuthenticationTests(UploadsStack stack)
 {
     static readonly TokenOptions Defaults = new();

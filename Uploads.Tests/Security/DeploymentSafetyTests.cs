@@ -9,7 +9,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Security;
 
 /// <summary>The API and the worker run as a deployment would run them, against the test stack's services.</summary>
-[Collection(StackCollection.Name)]
 public sealed class DeploymentSafetyTests(UploadsStack stack)
 {
     [Theory]

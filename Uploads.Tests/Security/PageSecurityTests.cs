@@ -5,7 +5,6 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Security;
 
 /// <summary>What the two pages send a browser: a Content-Security-Policy each, and the dashboard only under a loopback name.</summary>
-[Collection(StackCollection.Name)]
 public sealed class PageSecurityTests(UploadsStack stack)
 {
     [Fact]

@@ -3,7 +3,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Security;
 
-[Collection(StackCollection.Name)]
 public sealed class RateLimitTests(UploadsStack stack)
 {
     [Fact]
@@ -52,13 +51,19 @@ public sealed class RateLimitTests(UploadsStack stack)
         var reading = stack.ClientFor($"reads-{Guid.NewGuid():N}"[..20]);
         var calm = stack.ClientFor($"calm-{Guid.NewGuid():N}"[..20]);
 
-        // Over the default read bucket of 400 (refilled at 200/s): 1,000 reads of files, listings and content, at once.
+        // Over the default read bucket of 400 (refilled at 200/s): rounds of 1,000 reads of files, listings and content at
+        // once, until one is throttled (at most ten rounds): a machine busy with other tests may serve a round no faster
+        // than the bucket refills.
         string[] paths = [$"/files/{Guid.NewGuid()}", "/files?limit=1", $"/files/{Guid.NewGuid()}/content", $"/files/{Guid.NewGuid()}/multipart-upload"];
-        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => reading.Http.GetAsync(paths[i % paths.Length])));
-        var statuses = responses.Select(r => r.StatusCode).ToList();
-        foreach (var response in responses)
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < 10 && !statuses.Contains(HttpStatusCode.TooManyRequests); round++)
         {
-            response.Dispose();
+            var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => reading.Http.GetAsync(paths[i % paths.Length])));
+            statuses.AddRange(responses.Select(r => r.StatusCode));
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
         }
 
         using var calmResponse = await calm.Http.GetAsync("/files?limit=1");

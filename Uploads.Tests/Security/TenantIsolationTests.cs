@@ -12,7 +12,6 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Security;
 
-[Collection(StackCollection.Name)]
 public sealed class TenantIsolationTests(UploadsStack stack)
 {
     readonly UploadsClient alice = stack.ClientFor("alice");

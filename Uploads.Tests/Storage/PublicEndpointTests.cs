@@ -12,7 +12,6 @@ namespace Uploads.Tests.Storage;
 /// When browsers reach the storage at another address than the services (a public host in front of MinIO), the URLs
 /// they get are signed for that address: a signature covers the host, so rewriting a signed URL would break it.
 /// </summary>
-[Collection(StackCollection.Name)]
 public sealed class PublicEndpointTests(UploadsStack stack)
 {
     [Fact]

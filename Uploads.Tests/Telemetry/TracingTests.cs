@@ -4,7 +4,7 @@ using Uploads.Tests.Fixtures;
 namespace Uploads.Tests.Telemetry;
 
 /// <summary>What the services export over OTLP reaches the AppHost's receiver, and one upload reads as one trace.</summary>
-[Collection(StackCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class TracingTests(UploadsStack stack)
 {
     [Fact]

@@ -17,7 +17,6 @@ namespace Uploads.Tests.Webhooks;
 /// the receiver answers 2xx, a failed delivery in the log when it never does, and the pipeline untouched either way.
 /// Each test is a tenant of its own, so that no other test's files are announced to its receiver.
 /// </summary>
-[Collection(StackCollection.Name)]
 public sealed class WebhookDeliveryTests(UploadsStack stack)
 {
     [Fact]

@@ -1,0 +1,40 @@
+using NetVips;
+using Uploads.Api.Reads;
+using Uploads.Domain.Files;
+using Uploads.Tests.Fixtures;
+
+namespace Uploads.Tests.Recovery;
+
+/// <summary>Workers killed while making a picture's thumbnails, on the stack of the fault tests.</summary>
+[Collection(ExclusiveCollection.Name)]
+public sealed class DerivativesCrashTests(UploadsStack stack)
+{
+    [Fact]
+    public async Task Workers_killed_while_making_thumbnails_come_back_and_the_derivatives_end_ready_once()
+    {
+        // 81 megapixels of PNG (no shrink-on-load): seconds of decoding, long enough to be caught mid-way.
+        var picture = TestPictures.GradientPng(9000, 9000, seed: Random.Shared.Next());
+        var fileId = await stack.Client.UploadAndConfirmAsync(picture, "large.png");
+        await Eventually.TrueAsync(
+            async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)) == 1,
+            "a worker to take the derivatives", UploadsClient.DerivativesTimeout);
+        await stack.KillAsync(stack.Resources.Workers);
+
+        Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)));
+        await stack.StartAsync(stack.Resources.Workers);
+
+        var file = await stack.Client.WaitForDerivativesAsync(fileId);
+        Assert.Equal(new DerivativesView("ready", null), file.Derivatives);
+        Assert.Equal((9000, 9000), (file.Metadata!.Width, file.Metadata.Height));
+        Assert.Equal(1, await stack.CountAsync(
+            "SELECT count(*) FROM derivatives_transitions WHERE file_id = @id AND status = 'READY'", ("id", fileId)));
+        Assert.Equal(1, await stack.CountAsync(
+            "SELECT count(*) FROM derivatives_transitions WHERE file_id = @id AND status = 'MAKING' AND reason = 'taken back after its lease ran out'", ("id", fileId)));
+        Assert.Equal([200, 800], file.Thumbnails.Select(t => t.Size));
+        foreach (var link in file.Thumbnails)
+        {
+            using var thumbnail = Image.NewFromBuffer(await stack.Client.Http.GetByteArrayAsync(link.Url));
+            Assert.Equal((link.Size, link.Size), (thumbnail.Width, thumbnail.Height));
+        }
+    }
+}
