@@ -33,7 +33,8 @@ public sealed class SyncClaimTests(UploadsStack stack) : IAsyncLifetime
 
         // The test holds every row's lock while both workers claim: each claim waits on it (seen in pg_locks), and once it
         // is let go the two meet at the row at once, so the loser's claim judges the row again as the winner left it.
-        // Without the lock the claims could simply run one after the other.
+        // Without the lock the claims could simply run one after the other. Seen failing with FOR UPDATE taken out of the
+        // claim (SyncLeases): both claims of a file won.
         Task<(Guid Id, (Guid[] Tokens, FileRecord?[] Claims) Race)[]> racing;
         await using (var holder = stack.OpenDatabase())
         {
