@@ -112,15 +112,19 @@ public sealed class BatchApiTests(UploadsStack stack)
                 new { filename = "b.bin", size = large.Length, sha256 = UploadsClient.Sha256Of(large) },
             },
         };
-        var first = await OpenAsync(request, HttpStatusCode.Created);
+        // A tenant of its own: its files are counted apart from the other tests running meanwhile.
+        var tenant = $"again-{Guid.NewGuid():N}"[..24];
+        var client = stack.ClientFor(tenant);
+        var first = await OpenAsync(request, HttpStatusCode.Created, client);
         var firstPart = await UploadsClient.PutPartAsync(first.Files[1].Multipart!.Parts![0], large, first.Files[1].Multipart!.PartSize);
-        var files = await stack.CountAsync("SELECT count(*) FROM files");
+        var files = await FilesOfAsync(tenant);
 
-        var second = await OpenAsync(request, HttpStatusCode.OK);
+        var second = await OpenAsync(request, HttpStatusCode.OK, client);
 
         Assert.Equal(first.BatchId, second.BatchId);
         Assert.Equal(first.Files.Select(f => f.FileId), second.Files.Select(f => f.FileId));
-        Assert.Equal(files, await stack.CountAsync("SELECT count(*) FROM files"));
+        Assert.Equal(2, files);
+        Assert.Equal(files, await FilesOfAsync(tenant));
         Assert.Equal(2, await stack.CountAsync("SELECT count(*) FROM batch_files WHERE batch_id = @id", ("id", first.BatchId)));
         Assert.Equal("POST", second.Files[0].Upload?.Method);
         // The part sent before is stored: a client resuming sends only the other one.
@@ -188,13 +192,14 @@ public sealed class BatchApiTests(UploadsStack stack)
     [InlineData("""{"files":[null]}""", "files[0]")]
     public async Task An_invalid_batch_gets_a_validation_problem_naming_the_file_and_records_nothing(string body, string field)
     {
-        var batches = await stack.CountAsync("SELECT count(*) FROM batches");
-        using var response = await stack.Client.Http.PostAsync("/batches", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var tenant = $"invalid-{Guid.NewGuid():N}"[..24];
+        using var response = await stack.ClientFor(tenant).Http.PostAsync("/batches", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await Problems.ReadAsync(response);
         Assert.Contains(field, problem.Errors.Keys);
-        Assert.Equal(batches, await stack.CountAsync("SELECT count(*) FROM batches"));
+        Assert.Equal(0, await stack.CountAsync("SELECT count(*) FROM batches WHERE tenant_id = @tenant", ("tenant", tenant)));
+        Assert.Equal(0, await FilesOfAsync(tenant));
     }
 
     [Fact]
@@ -252,9 +257,11 @@ public sealed class BatchApiTests(UploadsStack stack)
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
     }
 
-    async Task<BatchTicket> OpenAsync(object request, HttpStatusCode? expected)
+    Task<long> FilesOfAsync(string tenant) => stack.CountAsync("SELECT count(*) FROM files WHERE tenant_id = @tenant", ("tenant", tenant));
+
+    async Task<BatchTicket> OpenAsync(object request, HttpStatusCode? expected, UploadsClient? client = null)
     {
-        using var response = await stack.Client.PostJsonAsync("/batches", request);
+        using var response = await (client ?? stack.Client).PostJsonAsync("/batches", request);
         if (expected is { } status)
         {
             Assert.Equal(status, response.StatusCode);

@@ -61,6 +61,27 @@ public sealed class DashboardTests(UploadsStack stack)
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         await page.GotoAsync(new Uri(stack.Dashboard.Url, $"/consolelogs/resource/{syncedBy}").ToString());
 
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync($"File {ticket.FileId} is Synced", new() { Timeout = PageTimeoutMs });
+        await ExpectTextAsync(page, $"File {ticket.FileId} is Synced");
     }
+
+    /// <summary>
+    /// Waits for the page to show <paramref name="text"/>. The dashboard is a Blazor Server app: on a loaded machine its
+    /// connection may drop for good ("Failed to rejoin. Please retry or reload the page."), and then, as its user would,
+    /// the test reloads the page.
+    /// </summary>
+    static Task ExpectTextAsync(IPage page, string text) => Eventually.TrueAsync(async () =>
+    {
+        var shown = await page.Locator("body").InnerTextAsync();
+        if (shown.Contains(text, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (shown.Contains("Failed to rejoin", StringComparison.Ordinal))
+        {
+            await page.ReloadAsync();
+        }
+
+        return false;
+    }, $"the dashboard to show \"{text}\"", TimeSpan.FromMilliseconds(PageTimeoutMs));
 }

@@ -83,6 +83,23 @@ public sealed class ScanningTests(UploadsStack stack)
         Assert.StartsWith($"{FailureReasons.ContentTypeMismatch}: declared image/png, the content is image/{(holds == "svg" ? "svg+xml" : "gif")}", file.FailureReason);
     }
 
+    /// <summary>A file named and declared a PDF must be one: random bytes under that name fail, a real PDF syncs.</summary>
+    [Fact]
+    public async Task A_declared_PDF_whose_content_is_not_one_ends_FAILED_CONTENT_TYPE_MISMATCH_and_a_real_PDF_syncs()
+    {
+        var notPdf = UploadsClient.RandomBytes(4096);
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+        var (fake, _) = await stack.Client.UploadAsync(notPdf, "invoice.pdf", UploadsClient.Sha256Of(notPdf));
+        var (real, _) = await stack.Client.UploadAsync(pdf, "report.pdf", UploadsClient.Sha256Of(pdf));
+
+        var refused = await stack.Client.WaitForStatusAsync(fake.FileId, FileStatus.Failed);
+        var synced = await stack.Client.WaitForStatusAsync(real.FileId, FileStatus.Synced);
+
+        Assert.StartsWith($"{FailureReasons.ContentTypeMismatch}: declared application/pdf", refused.FailureReason);
+        Assert.Equal(FileStatus.Synced, synced.Status);
+        Assert.Equal("application/pdf", synced.ContentType);
+    }
+
     /// <summary>
     /// Active content (what a browser runs script in) is refused, whatever it was declared as, unless the tenant's policy
     /// allows it; an allowed tenant's SVG syncs and is served only as an attachment in a sandbox. Seen failing before the
