@@ -95,6 +95,9 @@ public sealed class UploadsStack : IAsyncLifetime
                     .WithEnvironment("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf")
                     .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", "1000")
                     .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "1000")
+                    // Classes run side by side: a burst of requests must not overflow the exporter's queue (2,048 spans by
+                    // default), or the spans a test looks for are dropped.
+                    .WithEnvironment("OTEL_BSP_MAX_QUEUE_SIZE", "65536")
                     .WithEnvironment("OTEL_BLRP_SCHEDULE_DELAY", "1000");
             }
 

@@ -3,6 +3,11 @@ using Uploads.Tests.Fixtures;
 
 namespace Uploads.Tests.Security;
 
+/// <summary>
+/// Thousands of requests in a burst: alone on the stack, so that the traces they leave do not push another test's trace
+/// out of the dashboard (it keeps a bounded number of the newest, Dashboard:TelemetryLimits) while that test waits for it.
+/// </summary>
+[Collection(ExclusiveCollection.Name)]
 public sealed class RateLimitTests(UploadsStack stack)
 {
     [Fact]
