@@ -17,6 +17,7 @@ public sealed class DerivativesCrashTests(UploadsStack stack)
         var picture = TestPictures.GradientPng(9000, 9000, seed: Random.Shared.Next());
         stack.StorageProxy.Delay(TimeSpan.FromMilliseconds(50));
         Guid fileId;
+        var killed = false;
         try
         {
             fileId = await stack.Client.UploadAndConfirmAsync(picture, "large.png");
@@ -24,15 +25,19 @@ public sealed class DerivativesCrashTests(UploadsStack stack)
                 async () => await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)) == 1,
                 "a worker to take the derivatives", UploadsClient.DerivativesTimeout);
             await stack.KillAsync(stack.Resources.Workers);
+            killed = true;
 
             Assert.Equal(1, await stack.CountAsync("SELECT count(*) FROM files WHERE id = @id AND derivatives_status = 'MAKING'", ("id", fileId)));
         }
         finally
         {
+            // Whatever was asserted, the stack is handed on whole: the tests after this one need their workers.
             stack.StorageProxy.Set(FaultMode.Pass);
+            if (killed)
+            {
+                await stack.StartAsync(stack.Resources.Workers);
+            }
         }
-
-        await stack.StartAsync(stack.Resources.Workers);
 
         var file = await stack.Client.WaitForDerivativesAsync(fileId);
         Assert.Equal(new DerivativesView("ready", null), file.Derivatives);

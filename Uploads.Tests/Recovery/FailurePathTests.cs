@@ -161,8 +161,14 @@ public sealed class FailurePathTests(UploadsStack stack)
         }
 
         // The kill landed between commit and publish: the caller never heard back.
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => confirming);
-        await stack.StartAsync([stack.Resources.Api]);
+        try
+        {
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => confirming);
+        }
+        finally
+        {
+            await stack.StartAsync([stack.Resources.Api]);
+        }
 
         var synced = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(2));
         Assert.Equal(FileStatus.Synced, synced.Status);

@@ -29,10 +29,10 @@ public sealed class WorkerCrashTests(UploadsStack stack)
         }
         finally
         {
+            // Whatever was asserted, the stack is handed on whole: the tests after this one need their workers.
             stack.StorageProxy.Set(FaultMode.Pass);
+            await stack.StartAsync(stack.Resources.Workers);
         }
-
-        await stack.StartAsync(stack.Resources.Workers);
 
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(3));
         Assert.Equal(FileStatus.Synced, file.Status);
@@ -63,9 +63,9 @@ public sealed class WorkerCrashTests(UploadsStack stack)
         finally
         {
             stack.StorageProxy.Set(FaultMode.Pass);
+            await stack.StartAsync(stack.Resources.Workers);
         }
 
-        await stack.StartAsync(stack.Resources.Workers);
         var file = await stack.Client.WaitForStatusAsync(ticket.FileId, FileStatus.Synced, TimeSpan.FromMinutes(3));
         Assert.Equal(large.Sha256, file.Sha256);
         Assert.Single(file.History, h => h.Status == FileStatus.Synced);
